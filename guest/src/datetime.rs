@@ -19,7 +19,7 @@ impl Instant {
             _ => (false, b),
         };
         let dash = b.iter().position(|&c| c == b'-')?;
-        if dash < 4 || dash > 9 {
+        if !(4..=9).contains(&dash) {
             return None;
         }
         let mut year = digits(&b[..dash])? as i64;
