@@ -154,7 +154,7 @@ impl Projection {
             }
             if let Some(ext) = rt.extension(key) {
                 let Value::Object(ext_obj) = value else { continue };
-                let whole = self.whole_extensions.iter().any(|u| *u == ext.schema.id);
+                let whole = self.whole_extensions.contains(&ext.schema.id);
                 let mut ext_out = Map::new();
                 for (k, v) in ext_obj {
                     let Some(attr) = ext.schema.attribute(k) else { continue };

@@ -77,7 +77,8 @@ fn rfc7643_2_2_read_only_attributes_are_ignored_on_create_and_replace() {
             assert!(out.get(k).is_none(), "{k} kept in {ctx:?}");
         }
     }
-    let out = ok("User", Context::QueryResponse, &json!({"id": "1", "userName": "u", "meta": {"resourceType": "User"}}));
+    let out =
+        ok("User", Context::QueryResponse, &json!({"id": "1", "userName": "u", "meta": {"resourceType": "User"}}));
     assert_eq!(out["id"], "1");
     assert_eq!(out["meta"]["resourceType"], "User");
 }
@@ -227,10 +228,12 @@ fn entra_string_booleans_under_rule_and_rejected_strict() {
 
 #[test]
 fn entra_manager_shapes_under_rule_and_rejected_strict() {
-    let shapes = [json!("26118915"), json!({"value": "26118915"}), json!([{"$ref": "../Users/26118915", "value": "26118915"}])];
+    let shapes =
+        [json!("26118915"), json!({"value": "26118915"}), json!([{"$ref": "../Users/26118915", "value": "26118915"}])];
     for shape in &shapes {
         let body = user(json!({ENT: {"manager": shape}}));
-        let (out, _) = ok_with(&only_off("single-element-array-for-single-value"), "User", Context::CreationRequest, &body);
+        let (out, _) =
+            ok_with(&only_off("single-element-array-for-single-value"), "User", Context::CreationRequest, &body);
         assert_eq!(out[ENT]["manager"]["value"], "26118915", "{shape}");
         assert_eq!(out["schemas"], json!([USER, ENT]));
     }

@@ -79,7 +79,10 @@ fn rfc7643_7_custom_extension_types_are_enforced() {
         (json!({"badge": "B", "devices": {"serial": "x"}}), "devices"),
         (json!({"badge": "B", "devices": [{"kind": "phone"}]}), "devices.serial"),
         (json!({"floor": 2}), "badge"),
-        (json!({"badge": "B", "devices": [{"serial": "1", "primary": true}, {"serial": "2", "primary": true}]}), "devices"),
+        (
+            json!({"badge": "B", "devices": [{"serial": "1", "primary": true}, {"serial": "2", "primary": true}]}),
+            "devices",
+        ),
     ];
     for (ext, name) in cases {
         let body = json!({"schemas": [USER, ACME], "userName": "u", ACME: ext});
@@ -119,7 +122,8 @@ fn rfc7643_7_custom_extension_is_in_schemas_json() {
 #[test]
 fn rfc7644_3_4_2_5_custom_extension_projects() {
     let e = acme_engine();
-    let stored = json!({"id": "1", "userName": "u", ACME: {"badge": "B-7", "devices": [{"serial": "SN1", "kind": "phone"}]}});
+    let stored =
+        json!({"id": "1", "userName": "u", ACME: {"badge": "B-7", "devices": [{"serial": "SN1", "kind": "phone"}]}});
     let out = e.project("User", &stored.to_string(), Some(&format!("{ACME}:devices.serial")), None).unwrap();
     let out: Value = serde_json::from_str(&out.value).unwrap();
     assert_eq!(out[ACME], json!({"devices": [{"serial": "SN1"}]}));
@@ -154,7 +158,8 @@ fn rfc7644_3_10_custom_extension_attributes_resolve() {
 #[test]
 fn rfc7643_7_group_extension_attaches_to_group_only() {
     let urn = "urn:example:scim:schemas:extension:acme:1.0:Group";
-    let config = json!({"extensions": [{"resourceType": "Group", "schema": {"id": urn, "attributes": [{"name": "costCode"}]}}]});
+    let config =
+        json!({"extensions": [{"resourceType": "Group", "schema": {"id": urn, "attributes": [{"name": "costCode"}]}}]});
     let e = Engine::from_config_json(&config.to_string()).unwrap();
     assert!(e.resource_type("Group").unwrap().extension(urn).is_some());
     assert!(e.resource_type("User").unwrap().extension(urn).is_none());
@@ -178,9 +183,11 @@ fn rfc7643_2_3_unknown_attribute_type_is_rejected() {
 
 #[test]
 fn rfc7643_2_3_8_complex_inside_complex_is_rejected() {
-    let err = config_err(with_schema(json!({"id": ACME, "attributes": [{"name": "outer", "type": "complex", "subAttributes": [
-        {"name": "inner", "type": "complex", "subAttributes": [{"name": "x"}]}
-    ]}]})));
+    let err = config_err(with_schema(
+        json!({"id": ACME, "attributes": [{"name": "outer", "type": "complex", "subAttributes": [
+            {"name": "inner", "type": "complex", "subAttributes": [{"name": "x"}]}
+        ]}]}),
+    ));
     assert_invalid_value(&err, "complex");
 }
 
