@@ -67,11 +67,7 @@ pub fn artefact_file_name(runtime_engine: &Engine, wasm: &[u8]) -> String {
     runtime_engine.precompile_compatibility_hash().hash(&mut engine_hash);
     let mut wasm_hash = StableHasher::default();
     wasm_hash.write(wasm);
-    format!(
-        "scim_engine-wasmtime{WASMTIME_VERSION}-{:016x}-{:016x}.cwasm",
-        engine_hash.finish(),
-        wasm_hash.finish()
-    )
+    format!("scim_engine-wasmtime{WASMTIME_VERSION}-{:016x}-{:016x}.cwasm", engine_hash.finish(), wasm_hash.finish())
 }
 
 /// The artefact path in `dir` for `wasm` and a runtime engine.
