@@ -328,12 +328,17 @@ fn failure(err: &wasmtime::Error, state: &HostState) -> HostError {
             message: format!("the guest needed more memory than options.memoryLimitBytes ({err:#}) {}", output.trim()),
         };
     }
-    if let Some(at) = output.find("panicked at") {
-        let text: String =
-            output[at..].lines().filter(|l| !l.starts_with("note: run with")).collect::<Vec<_>>().join("\n");
-        return HostError { kind: "panic", message: text.trim().to_string() };
+    if let Some(message) = panic_message(&output) {
+        return HostError { kind: "panic", message };
     }
     HostError { kind: "trap", message: format!("{err:#}") }
+}
+
+/// The panic text the guest's panic hook wrote to stderr ("panicked at <file>:<line>:<col>:\n<message>").
+fn panic_message(output: &str) -> Option<String> {
+    let at = output.find("panicked at")?;
+    let text = output[at..].lines().filter(|l| !l.starts_with("note: run with")).collect::<Vec<_>>().join("\n");
+    Some(text.trim().to_string())
 }
 
 fn primitives_func(
@@ -365,4 +370,16 @@ fn export_func(
         .get_export_index(Some(iface), name)
         .ok_or_else(|| HostError::abi(format!("the component's `{iface_name}` has no function `{name}`")))?;
     instance.get_func(store, idx).ok_or_else(|| HostError::abi(format!("`{iface_name}.{name}` is not a function")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::panic_message;
+
+    #[test]
+    fn guest_panic_text_is_taken_from_captured_stderr() {
+        let out = "\nthread '<unnamed>' panicked at src/lib.rs:3:5:\nboom: index 7\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n";
+        assert_eq!(panic_message(out).as_deref(), Some("panicked at src/lib.rs:3:5:\nboom: index 7"));
+        assert_eq!(panic_message("some other output"), None);
+    }
 }

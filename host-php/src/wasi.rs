@@ -55,7 +55,10 @@ pub fn define(linker: &mut Linker<HostState>, component: &Component, engine: &En
     for name in &imports {
         for (prefix, func) in [("wasi:cli/stderr@", "get-stderr"), ("wasi:cli/stdout@", "get-stdout")] {
             if name.starts_with(prefix) {
-                linker.instance(name)?.func_wrap(func, |_, ()| Ok((Resource::<OutputStream>::new_own(0),)))?;
+                let mut inst = linker.instance(name)?;
+                // The interface re-exports the `output-stream` type it `use`s: it must be the same resource.
+                inst.resource("output-stream", ResourceType::host::<OutputStream>(), |_, _| Ok(()))?;
+                inst.func_wrap(func, |_, ()| Ok((Resource::<OutputStream>::new_own(0),)))?;
             }
         }
     }
