@@ -88,9 +88,9 @@ fn server_of(v: &Value) -> Result<ServerConfig> {
     let mut out = ServerConfig::default();
     for (key, v) in obj {
         let number = || {
-            v.as_u64().filter(|n| *n > 0).ok_or_else(|| {
-                ScimError::invalid_value(format!("\"server.{key}\" must be a positive integer"))
-            })
+            v.as_u64()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| ScimError::invalid_value(format!("\"server.{key}\" must be a positive integer")))
         };
         match key.as_str() {
             "baseUrl" => {

@@ -10,9 +10,9 @@ mod list;
 mod request;
 mod write;
 
-// pub use conversation::Conversation;
-// pub use etag::version_of;
-// pub use request::Endpoint;
+pub use conversation::Conversation;
+pub use etag::version_of;
+pub use request::Endpoint;
 
 use crate::tolerance::Fired;
 
