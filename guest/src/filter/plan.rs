@@ -6,10 +6,11 @@ use crate::datetime::Instant;
 use crate::error::{Result, ScimError};
 use crate::path::AttrPath;
 use crate::resource::{get_ci, is_unassigned, parse_string_boolean};
-use crate::schema::{AttrType, Attribute, ResourceType};
+use crate::schema::{AttrType, Attribute, Mutability, ResourceType, Returned, Uniqueness};
 use crate::tolerance::{Leniency, Rule};
 use serde_json::{json, Map, Number, Value};
 use std::cmp::Ordering;
+use std::sync::LazyLock;
 
 /// Where a path's values are found in a resource (or in one element).
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +47,22 @@ pub struct Plan {
     node: Node,
 }
 
+/// `schemas` (RFC 7643 §3), filterable as RFC 7644 §3.4.2.2 shows though no schema defines it.
+static SCHEMAS: LazyLock<Attribute> = LazyLock::new(|| Attribute {
+    name: "schemas".into(),
+    ty: AttrType::Reference,
+    multi_valued: true,
+    description: "The schema URNs of the resource.".into(),
+    required: true,
+    case_exact: false,
+    mutability: Mutability::ReadWrite,
+    returned: Returned::Always,
+    uniqueness: Uniqueness::None,
+    canonical_values: Vec::new(),
+    reference_types: vec!["uri".into()],
+    sub_attributes: Vec::new(),
+});
+
 /// What paths are resolved against.
 #[derive(Clone, Copy)]
 enum Scope<'a> {
@@ -71,6 +88,11 @@ impl<'a> Scope<'a> {
     fn resolve(self, path: &AttrPath, compare: bool, leniency: &mut Leniency) -> Result<Target<'a>> {
         match self {
             Scope::Resource(rt) => {
+                if path.urn.is_none() && path.sub.is_none() && path.attr.eq_ignore_ascii_case("schemas") {
+                    let leaf: &'static Attribute = &SCHEMAS;
+                    let loc = Loc::Path { ext: None, attr: "schemas".into(), sub: None };
+                    return Ok(Target { canonical: "schemas".into(), loc, leaf, multi_valued: true });
+                }
                 let r = rt.resolve(path, leniency).map_err(|e| fail(e.detail))?;
                 let mut sub = r.sub;
                 if compare && sub.is_none() && r.attr.is_complex() {
