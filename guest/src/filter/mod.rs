@@ -22,7 +22,7 @@
 //!
 //! A comparison on a multi-valued path is true when any value satisfies it; a comparison against
 //! an absent attribute is false (as SQL `NULL` compares), except `eq null` (true when absent) and
-//! `ne null` (true when present). `pr` treats null, `[]` and `{}` as absent. Strings compare
+//! `ne null` (true when present). `pr` treats null, `""`, `[]` and `{}` as absent. Strings compare
 //! case-insensitively unless the attribute is `caseExact`; `dateTime` compares as instants.
 
 mod parse;

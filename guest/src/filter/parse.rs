@@ -269,10 +269,7 @@ impl Parser<'_, '_> {
                 match &self.peek_at(1).tok {
                     Tok::LParen => {
                         self.i += 1;
-                        self.enter()?;
-                        let inner = self.parse_group(in_bracket);
-                        self.depth -= 1;
-                        Ok(Filter::Not(Box::new(inner?)))
+                        Ok(Filter::Not(Box::new(self.parse_group(in_bracket)?)))
                     }
                     // An attribute named `not` (`not eq "x"`, `not pr`).
                     Tok::Word(op) if op.eq_ignore_ascii_case("pr") || CompareOp::parse(op).is_some() => {
