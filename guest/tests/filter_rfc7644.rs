@@ -540,3 +540,46 @@ fn rfc7644_3_5_2_element_filter() {
     assert_eq!((err.status, err.scim_type), (400, Some(ScimType::InvalidPath)));
     assert!(err.detail.contains("display"), "{}", err.detail);
 }
+
+const ACME: &str = "urn:example:params:scim:schemas:extension:acme:2.0:User";
+
+fn acme_engine() -> Engine {
+    let config = json!({"extensions": [{"resourceType": "User", "schema": {"id": ACME, "name": "Acme", "attributes": [
+        {"name": "level", "type": "integer"},
+        {"name": "score", "type": "decimal"},
+        {"name": "tags", "type": "string", "multiValued": true, "caseExact": true}
+    ]}}]});
+    Engine::from_config_json(&config.to_string()).unwrap()
+}
+
+fn acme_matches(text: &str, resource: &Value) -> bool {
+    acme_engine().evaluate_filter("User", text, &resource.to_string()).unwrap_or_else(|e| panic!("{text}: {e}")).value
+}
+
+#[test]
+fn rfc7644_3_4_2_2_integers_decimals_and_multi_valued_strings() {
+    let r = json!({"userName": "a", ACME: {"level": 7, "score": 2.5, "tags": ["Red", "blue"]}});
+    let f = |s: &str| format!("{ACME}:{s}");
+    assert!(acme_matches(&f("level gt 6"), &r));
+    assert!(!acme_matches(&f("level gt 7"), &r));
+    assert!(acme_matches(&f("level le 7"), &r));
+    assert!(!acme_matches(&f("level lt -1"), &r));
+    assert!(acme_matches(&f("score ge 2.5"), &r));
+    assert!(acme_matches(&f("score lt 3"), &r));
+    assert!(acme_matches(&f("score gt 2.4999e0"), &r));
+    assert!(acme_matches(&f(r#"tags eq "Red""#), &r));
+    assert!(!acme_matches(&f(r#"tags eq "red""#), &r));
+    assert!(acme_matches(&f(r#"tags[value sw "bl"]"#), &r));
+    assert!(acme_matches(&f(r#"tags ew "ue""#), &r));
+    let e = acme_engine();
+    for (text, part) in [("level eq 1.5", "an integer"), (r#"level eq "1""#, "an integer"), ("score co 1", "\"co\"")] {
+        let err = e.compile_filter("User", &f(text)).unwrap_err();
+        assert_eq!((err.status, err.scim_type), (400, Some(ScimType::InvalidFilter)));
+        assert!(err.detail.contains(part), "{text}: {}", err.detail);
+    }
+    let plan: Value = serde_json::from_str(&e.compile_filter("User", &f("level ge 3")).unwrap().value).unwrap();
+    assert_eq!(
+        plan,
+        json!({"op":"ge","attr":f("level"),"type":"integer","caseExact":false,"multiValued":false,"value":3})
+    );
+}
