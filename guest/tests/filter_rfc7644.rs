@@ -583,3 +583,8 @@ fn rfc7644_3_4_2_2_integers_decimals_and_multi_valued_strings() {
         json!({"op":"ge","attr":f("level"),"type":"integer","caseExact":false,"multiValued":false,"value":3})
     );
 }
+
+#[test]
+fn rfc7644_3_4_2_2_error_names_string_token_once_quoted() {
+    assert_detail(r#"userName eq "x" "y""#, &["character 16 (\"y\")", "expected \"and\""]);
+}

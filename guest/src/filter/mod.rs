@@ -102,10 +102,13 @@ impl fmt::Display for CompareOp {
 /// A comparison value as written (RFC 7644 `compValue`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CompValue {
+    /// `null`.
     Null,
+    /// `true` / `false`.
     Bool(bool),
     /// An `i64` or a finite `f64`.
     Number(serde_json::Number),
+    /// A JSON string, escapes decoded.
     String(String),
 }
 
@@ -183,8 +186,11 @@ impl fmt::Display for Filter {
 /// `urn:...:enterprise:2.0:User:manager`, `urn:...:enterprise:2.0:User` (whole extension).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PatchPath {
+    /// The attribute (with its sub-attribute when no filter is written: `name.familyName`).
     pub attr: AttrPath,
+    /// The value filter inside `[...]`, its paths naming sub-attributes of `attr`.
     pub filter: Option<Filter>,
+    /// The sub-attribute after a value filter: `value` in `emails[type eq "work"].value`.
     pub sub: Option<String>,
 }
 

@@ -202,6 +202,7 @@ impl Parser<'_, '_> {
     fn error_at(&self, tok: &Token, what: &str) -> ScimError {
         let detail = match tok.tok {
             Tok::End => format!("at end of input (character {}): {what}", tok.pos),
+            Tok::Str(_) => format!("at character {} ({}): {what}", tok.pos, shorten(&tok.raw)),
             _ => format!("at character {} (\"{}\"): {what}", tok.pos, shorten(&tok.raw)),
         };
         self.kind.error(detail)

@@ -27,7 +27,8 @@ enum Typed {
     Null,
     Bool(bool),
     Num(Number),
-    Str(String),
+    /// The string as written, and the form compared (lowercased unless case-exact).
+    Str(String, String),
     Time(Instant, String),
 }
 
@@ -170,13 +171,13 @@ fn type_value(t: &Target, op: CompareOp, value: &CompValue, leniency: &mut Lenie
     let wrong = |what: &str| fail(format!("\"{path}\" is {}: the value {value} is not {what}", ty.as_str()));
     match ty {
         AttrType::String | AttrType::Reference | AttrType::Binary => match value {
-            CompValue::String(s) => Ok(Typed::Str(s.clone())),
+            CompValue::String(s) => Ok(Typed::Str(s.clone(), String::new())),
             CompValue::Number(_) | CompValue::Bool(_)
                 if leniency.permits(Rule::UnquotedFilterValues, || {
                     format!("unquoted value {value} compared with string \"{path}\" read as \"{value}\"")
                 }) =>
             {
-                Ok(Typed::Str(value.to_string()))
+                Ok(Typed::Str(value.to_string(), String::new()))
             }
             _ => Err(wrong("a string")),
         },
@@ -216,10 +217,17 @@ fn compile_node(filter: &Filter, scope: Scope, leniency: &mut Leniency) -> Resul
     Ok(match filter {
         Filter::Compare { path, op, value } => {
             let t = scope.resolve(path, true, leniency)?;
-            let value = type_value(&t, *op, value, leniency)?;
+            let case_exact = t.leaf.case_exact || t.leaf.ty == AttrType::Binary;
+            let value = match type_value(&t, *op, value, leniency)? {
+                Typed::Str(raw, _) => {
+                    let folded = if case_exact { raw.clone() } else { raw.to_lowercase() };
+                    Typed::Str(raw, folded)
+                }
+                other => other,
+            };
             Node::Compare {
                 op: *op,
-                case_exact: t.leaf.case_exact || t.leaf.ty == AttrType::Binary,
+                case_exact,
                 ty: t.leaf.ty,
                 attr: t.canonical,
                 loc: t.loc,
@@ -364,15 +372,20 @@ fn compare_numbers(a: &Number, b: &Number) -> Option<Ordering> {
 fn compare_one(v: &Value, op: CompareOp, case_exact: bool, value: &Typed) -> bool {
     match value {
         Typed::Null => false,
-        Typed::Str(want) => {
+        Typed::Str(_, want) => {
             let Some(have) = v.as_str() else { return false };
-            let (have, want) =
-                if case_exact { (have.to_string(), want.clone()) } else { (have.to_lowercase(), want.to_lowercase()) };
+            let folded;
+            let have = if case_exact {
+                have
+            } else {
+                folded = have.to_lowercase();
+                folded.as_str()
+            };
             match op {
-                CompareOp::Co => have.contains(&want),
-                CompareOp::Sw => have.starts_with(&want),
-                CompareOp::Ew => have.ends_with(&want),
-                _ => ordered(op, have.cmp(&want)),
+                CompareOp::Co => have.contains(want.as_str()),
+                CompareOp::Sw => have.starts_with(want.as_str()),
+                CompareOp::Ew => have.ends_with(want.as_str()),
+                _ => ordered(op, have.cmp(want.as_str())),
             }
         }
         Typed::Bool(want) => {
@@ -432,7 +445,7 @@ fn node_json(node: &Node) -> Value {
                 Typed::Null => Value::Null,
                 Typed::Bool(b) => Value::Bool(*b),
                 Typed::Num(n) => Value::Number(n.clone()),
-                Typed::Str(s) | Typed::Time(_, s) => Value::String(s.clone()),
+                Typed::Str(s, _) | Typed::Time(_, s) => Value::String(s.clone()),
             },
         }),
         Node::Present { attr, multi_valued, .. } => json!({"op": "pr", "attr": attr, "multiValued": multi_valued}),
