@@ -98,3 +98,70 @@ proptest! {
         let _ = parse_patch_path(&text, &mut Leniency::new(&lenient));
     }
 }
+
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_filter_map("finite", serde_json::Number::from_f64).prop_map(Value::Number),
+        prop_oneof![
+            Just("2011-05-13T04:42:34Z".to_string()),
+            Just("True".to_string()),
+            Just("work".to_string()),
+            any::<String>()
+        ]
+        .prop_map(Value::String),
+    ];
+    let keys = proptest::sample::select(vec![
+        "userName",
+        "emails",
+        "value",
+        "type",
+        "primary",
+        "active",
+        "meta",
+        "lastModified",
+        "name",
+        "givenName",
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+        "employeeNumber",
+        "manager",
+        "schemas",
+        "title",
+    ]);
+    leaf.prop_recursive(4, 32, 4, move |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::btree_map(keys.clone(), inner, 0..5)
+                .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+        ]
+    })
+}
+
+const EVAL_FILTERS: &[&str] = &[
+    r#"userName eq "work""#,
+    r#"emails[type eq "work" and value co "W"] or emails.primary eq true"#,
+    r#"not (active eq true) and meta.lastModified ge "2011-05-13T04:42:34Z""#,
+    r#"name.givenName sw "t" or name pr or title eq null or title ne null"#,
+    r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value ew "e" or schemas eq "x""#,
+    r#"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber gt "5" and emails pr"#,
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn evaluation_never_panics_and_not_negates(resource in json_value()) {
+        let engine = scim_engine::Engine::default();
+        let rt = engine.resource_type("User").unwrap();
+        for text in EVAL_FILTERS {
+            let mut l = engine.leniency();
+            let f = parse(text, &mut l).unwrap();
+            let plan = scim_engine::filter::compile(&f, rt, &mut l).unwrap();
+            let negated = scim_engine::filter::compile(&Filter::Not(Box::new(f)), rt, &mut l).unwrap();
+            prop_assert_eq!(plan.matches(&resource), !negated.matches(&resource), "{}", text);
+        }
+    }
+}
