@@ -69,7 +69,7 @@ fn rfc7644_3_3_create_keeps_the_password_out_of_storage_and_response() {
 }
 
 #[test]
-fn rfc7644_3_3_duplicate_userName_any_case_is_409_uniqueness() {
+fn rfc7644_3_3_duplicate_user_name_any_case_is_409_uniqueness() {
     let mut r = replay();
     create_user(&mut r, "bjensen@example.com");
     let resp = r.serve(request("POST", "/Users", "", Some(&user("BJensen@Example.com"))));
@@ -77,7 +77,7 @@ fn rfc7644_3_3_duplicate_userName_any_case_is_409_uniqueness() {
 }
 
 #[test]
-fn rfc7644_3_3_duplicate_group_displayName_is_409_uniqueness() {
+fn rfc7644_3_3_duplicate_group_display_name_is_409_uniqueness() {
     let mut r = replay();
     let g = json!({"schemas": [G], "displayName": "Admins"}).to_string();
     assert_eq!(r.serve(request("POST", "/Groups", "", Some(&g))).status, 201);
@@ -85,7 +85,7 @@ fn rfc7644_3_3_duplicate_group_displayName_is_409_uniqueness() {
 }
 
 #[test]
-fn rfc7644_3_5_1_put_that_takes_another_users_userName_is_409() {
+fn rfc7644_3_5_1_put_that_takes_another_users_user_name_is_409() {
     let mut r = replay();
     create_user(&mut r, "a");
     let b = create_user(&mut r, "b");
@@ -452,4 +452,15 @@ fn query_plus_is_a_space_and_percent_encoding_is_decoded() {
     let b = body(&r.serve(request("GET", "/Users", "filter=userName+eq+%22plus%20user%22", None)));
     assert_eq!(b["totalResults"], 1);
     assert_error(&r.serve(request("GET", "/Users", "filter=%zz", None)), 400, Some("invalidSyntax"));
+}
+
+#[test]
+fn rfc7644_3_14_a_put_that_changes_nothing_keeps_the_version() {
+    let mut r = replay();
+    let id = create_user(&mut r, "same");
+    let before = r.serve(request("GET", &format!("/Users/{id}"), "", None));
+    let resp = r.serve(request("PUT", &format!("/Users/{id}"), "", Some(&user("same"))));
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.header("ETag"), before.header("ETag"));
+    assert_eq!(body(&resp)["meta"]["lastModified"], body(&before)["meta"]["lastModified"]);
 }

@@ -206,6 +206,12 @@ impl WriteJob {
                 wanted.push(id);
             }
         }
+        if let Some((old, _)) = &existing {
+            if password.is_none() && same_content(old, &resource) {
+                // Nothing changes: keep the stored version (and lastModified).
+                return Ok(Step::Done(Written { status: 200, resource: old.clone() }));
+            }
+        }
         let candidate = Candidate { resource, password, base_version: existing.map(|(_, v)| v) };
         if wanted.is_empty() {
             return Ok(self.write(rt, candidate));
@@ -246,6 +252,18 @@ fn unique_values(rt: &ResourceType, resource: &Value) -> Vec<(String, String)> {
             Some((a.name.clone(), if a.case_exact { v.to_string() } else { v.to_lowercase() }))
         })
         .collect()
+}
+
+/// Whether two resources are equal apart from `meta`.
+fn same_content(a: &Value, b: &Value) -> bool {
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        if let Some(o) = v.as_object_mut() {
+            o.remove("meta");
+        }
+        v
+    };
+    strip(a) == strip(b)
 }
 
 fn member_ids(resource: &Value) -> Vec<String> {
