@@ -464,3 +464,27 @@ fn rfc7644_3_14_a_put_that_changes_nothing_keeps_the_version() {
     assert_eq!(resp.header("ETag"), before.header("ETag"));
     assert_eq!(body(&resp)["meta"]["lastModified"], body(&before)["meta"]["lastModified"]);
 }
+
+#[test]
+fn server_configuration_errors_are_invalid_value() {
+    for bad in [
+        json!({"server": {"patchResponse": "sometimes"}}),
+        json!({"server": {"maxPageSize": 0}}),
+        json!({"server": {"baseUrl": 3}}),
+        json!({"server": {"colour": "blue"}}),
+        json!({"server": []}),
+    ] {
+        let e = Engine::from_config_json(&bad.to_string()).expect_err("rejected");
+        assert_eq!((e.status, e.scim_type), (400, Some(scim_engine::ScimType::InvalidValue)), "{bad}");
+    }
+}
+
+#[test]
+fn rfc7644_3_14_versions_are_weak_etags_of_the_content() {
+    let a = json!({"id": "1", "userName": "a", "meta": {"version": "W/\"x\""}});
+    let b = json!({"id": "1", "userName": "a", "meta": {}});
+    let v = scim_engine::server::version_of(&a);
+    assert_eq!(v, scim_engine::server::version_of(&b), "meta.version itself is not hashed");
+    assert!(v.starts_with("W/\"") && v.len() == 20, "{v}");
+    assert_ne!(v, scim_engine::server::version_of(&json!({"id": "1", "userName": "b"})));
+}
