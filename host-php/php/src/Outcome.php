@@ -6,7 +6,8 @@ namespace Scim\Host;
 
 /**
  * What the host answers after performing an effect (the WIT `server.outcome`).
- * `toArray()` is the ABI JSON: `{"outcome":"<case>", ...}`.
+ * `toArray()` is the ABI JSON (host-php/ABI.md): `{"outcome":"<case>", ...record fields}`, a
+ * non-record payload under `value`.
  */
 final class Outcome
 {
@@ -18,7 +19,7 @@ final class Outcome
     /** The loaded resource (JSON text). */
     public static function resource(string $json): self
     {
-        return new self('resource', ['resource' => $json]);
+        return new self('resource', ['value' => $json]);
     }
 
     /** No resource with that id (load, replace, delete). */
@@ -40,7 +41,7 @@ final class Outcome
     /** The stored JSON after a create or replace. */
     public static function written(string $json): self
     {
-        return new self('written', ['written' => $json]);
+        return new self('written', ['value' => $json]);
     }
 
     /** The resource was deleted. */
@@ -52,7 +53,7 @@ final class Outcome
     /** A unique value is taken by another resource; names the attribute. */
     public static function conflict(string $attribute): self
     {
-        return new self('conflict', ['conflict' => $attribute]);
+        return new self('conflict', ['value' => $attribute]);
     }
 
     /** The expected version did not match the stored one. */

@@ -35,8 +35,8 @@ final class EngineLibrary implements Engine
      * - `library`: path of libscim_host.so (env SCIM_HOST_LIBRARY)
      * - `header`: path of scim_host.h (env SCIM_HOST_HEADER)
      * - `component`: path of the engine component .wasm (env SCIM_COMPONENT)
-     * - `precompiledDir`: where .cwasm artefacts live (env SCIM_PRECOMPILED_DIR)
-     * - `allowCompile`: compile the component when no artefact is valid (default false)
+     * - `precompiledDir`: where ./build.sh put the .cwasm artefact (env SCIM_PRECOMPILED_DIR;
+     *   default: the library's, `<dir of component>/precompiled`). Must not be writable by the web server.
      * - `deadlineMs`, `memoryLimitBytes`: per-call limits
      * - `config`: the engine configuration (array, JSON object in the WIT)
      *
@@ -62,10 +62,10 @@ final class EngineLibrary implements Engine
         if (!is_file($component)) {
             throw new ArtefactMissing("engine component not found at {$component}: run ./build.sh");
         }
-        $hostOptions = [
-            'precompiledDir' => $paths['precompiledDir'],
-            'allowCompile' => (bool) ($options['allowCompile'] ?? false),
-        ];
+        $hostOptions = [];
+        if ($paths['precompiledDir'] !== null) {
+            $hostOptions['precompiledDir'] = $paths['precompiledDir'];
+        }
         foreach (['deadlineMs', 'memoryLimitBytes'] as $key) {
             if (isset($options[$key])) {
                 $hostOptions[$key] = (int) $options[$key];
@@ -75,7 +75,7 @@ final class EngineLibrary implements Engine
 
         [$pathBuf, $pathLen] = self::buffer($ffi, $component);
         [$configBuf, $configLen] = self::buffer($ffi, $config);
-        [$optBuf, $optLen] = self::buffer($ffi, self::json($hostOptions));
+        [$optBuf, $optLen] = self::buffer($ffi, self::json($hostOptions === [] ? new \stdClass() : $hostOptions));
         $err = $ffi->new('uint8_t*');
         $errLen = $ffi->new('size_t');
         $host = $ffi->scim_host_open($pathBuf, $pathLen, $configBuf, $configLen, $optBuf, $optLen, \FFI::addr($err), \FFI::addr($errLen));
@@ -142,12 +142,12 @@ final class EngineLibrary implements Engine
     /**
      * Default paths, overridden by options, then by environment variables.
      *
-     * @return array{library: string, header: string, component: string, precompiledDir: string}
+     * @return array{library: string, header: string, component: string, precompiledDir: ?string}
      */
     public static function paths(array $options = []): array
     {
         $root = dirname(__DIR__, 4);
-        $pick = static function (string $key, string $env, string $default) use ($options): string {
+        $pick = static function (string $key, string $env, ?string $default) use ($options): ?string {
             if (isset($options[$key]) && is_string($options[$key])) {
                 return $options[$key];
             }
@@ -158,7 +158,7 @@ final class EngineLibrary implements Engine
             'library' => $pick('library', 'SCIM_HOST_LIBRARY', $root . '/dist/libscim_host.so'),
             'header' => $pick('header', 'SCIM_HOST_HEADER', $root . '/host-php/include/scim_host.h'),
             'component' => $pick('component', 'SCIM_COMPONENT', $root . '/dist/scim_engine.wasm'),
-            'precompiledDir' => $pick('precompiledDir', 'SCIM_PRECOMPILED_DIR', $root . '/dist/precompiled'),
+            'precompiledDir' => $pick('precompiledDir', 'SCIM_PRECOMPILED_DIR', null),
         ];
     }
 

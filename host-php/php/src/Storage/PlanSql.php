@@ -82,8 +82,8 @@ final class PlanSql
             return null;
         }
         if ($op === 'eq') {
-            return new self("{$column} = ? COLLATE BINARY", [$value], true);
+            return new self("{$column} = ?", [$value], true);
         }
-        return new self("substr({$column}, 1, ?) = ? COLLATE BINARY", [mb_strlen($value, 'UTF-8'), $value], true);
+        return new self("substr({$column}, 1, ?) = ?", [mb_strlen($value, 'UTF-8'), $value], true);
     }
 }
