@@ -172,9 +172,9 @@ final class SqliteStorageTest extends TestCase
         $s = new SqliteStorage(':memory:');
         $pdo = $s->pdo();
         $pdo->exec('BEGIN');
-        $insert = $pdo->prepare('INSERT INTO scim_resource (id, resource_type, user_name, version, json) VALUES (?, ?, ?, ?, ?)');
+        $insert = $pdo->prepare('INSERT INTO scim_resource (id, resource_type, user_name, external_id, display_name, version, json) VALUES (?, ?, ?, ?, ?, ?, ?)');
         for ($i = 0; $i < 100000; $i++) {
-            $insert->execute(["id{$i}", 'User', "user{$i}", 'W/"1"', self::user("id{$i}", "user{$i}")]);
+            $insert->execute(["id{$i}", 'User', "user{$i}", "ext{$i}", "user number {$i}", 'W/"1"', self::user("id{$i}", "user{$i}")]);
         }
         $pdo->exec('COMMIT');
         $pdo->exec('ANALYZE');
