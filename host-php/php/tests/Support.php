@@ -125,4 +125,70 @@ final class Support
             }
         };
     }
+
+    /**
+     * One HTTP request with PHP streams; returns [status, headers (lowercase name => value), body].
+     *
+     * @param array<string, string> $headers
+     * @return array{0: int, 1: array<string, string>, 2: string}
+     */
+    public static function http(string $method, string $url, array $headers = [], string $body = ''): array
+    {
+        $lines = [];
+        foreach ($headers as $k => $v) {
+            $lines[] = "{$k}: {$v}";
+        }
+        $context = stream_context_create(['http' => [
+            'method' => $method, 'header' => implode("\r\n", $lines), 'content' => $body,
+            'ignore_errors' => true, 'timeout' => 30, 'protocol_version' => 1.0,
+        ]]);
+        $text = @file_get_contents($url, false, $context);
+        $responseHeaders = $http_response_header ?? [];
+        $status = 0;
+        $out = [];
+        foreach ($responseHeaders as $i => $line) {
+            if ($i === 0 && preg_match('#^HTTP/\S+\s+(\d{3})#', $line, $m) === 1) {
+                $status = (int) $m[1];
+            } elseif (str_contains($line, ':')) {
+                [$k, $v] = explode(':', $line, 2);
+                $out[strtolower(trim($k))] = trim($v);
+            }
+        }
+        return [$status, $out, $text === false ? '' : $text];
+    }
+
+    /**
+     * Sends one request through FastCGI with Debian's cgi-fcgi; returns [status, headers, body].
+     *
+     * @param array<string, string> $params FastCGI params (REQUEST_METHOD, REQUEST_URI, HTTP_AUTHORIZATION, ...)
+     * @return array{0: int, 1: array<string, string>, 2: string}
+     */
+    public static function fastcgi(int $port, string $script, array $params, string $body = ''): array
+    {
+        $uri = $params['REQUEST_URI'] ?? '/';
+        $env = array_merge([
+            'PATH' => (string) getenv('PATH'),
+            'SCRIPT_FILENAME' => $script, 'SCRIPT_NAME' => '/index.php', 'REQUEST_METHOD' => 'GET',
+            'QUERY_STRING' => (string) parse_url($uri, PHP_URL_QUERY), 'SERVER_NAME' => '127.0.0.1', 'SERVER_PORT' => '80',
+            'HTTP_HOST' => '127.0.0.1', 'SERVER_PROTOCOL' => 'HTTP/1.1', 'GATEWAY_INTERFACE' => 'CGI/1.1',
+            'CONTENT_LENGTH' => (string) strlen($body), 'REMOTE_ADDR' => '127.0.0.1',
+        ], $params);
+        $proc = proc_open(['cgi-fcgi', '-bind', '-connect', "127.0.0.1:{$port}"], [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null, $env);
+        fwrite($pipes[0], $body);
+        fclose($pipes[0]);
+        $raw = (string) stream_get_contents($pipes[1]);
+        fclose($pipes[1]);
+        fclose($pipes[2]);
+        proc_close($proc);
+        [$head, $content] = array_pad(preg_split("/\r?\n\r?\n/", $raw, 2) ?: [], 2, '');
+        $headers = [];
+        foreach (preg_split("/\r?\n/", (string) $head) ?: [] as $line) {
+            if (str_contains($line, ':')) {
+                [$k, $v] = explode(':', $line, 2);
+                $headers[strtolower(trim($k))] = trim($v);
+            }
+        }
+        $status = isset($headers['status']) ? (int) $headers['status'] : 200;
+        return [$status, $headers, (string) $content];
+    }
 }
