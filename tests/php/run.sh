@@ -3,5 +3,5 @@
 # Tests that need the built engine (dist/) skip with a message when it is absent: run ./build.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-bash host-php/php/bin/install-debian-deps.sh php8.2-fpm
+bash host-php/php/bin/install-debian-deps.sh php8.2-fpm libfcgi-bin
 exec phpunit -c host-php/php/phpunit.xml "$@"
