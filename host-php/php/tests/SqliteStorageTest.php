@@ -160,6 +160,9 @@ final class SqliteStorageTest extends TestCase
         $page = $s->search('User', self::eq('userName', 'äRGER'), null, false, 1, 10)->toArray();
         self::assertFalse($page['exact']);
         self::assertCount(1, $page['resources']);
+        $this->create($s, 'o', 'ΟΔΟΣ');
+        $page = $s->search('User', self::eq('userName', 'οδος'), null, false, 1, 10)->toArray();
+        self::assertSame(['o'], array_map(static fn ($j) => json_decode($j, true)['id'], $page['resources']), 'final sigma as the engine lowercases it');
         // The Kelvin sign lowercases to ASCII "k": stored lowercased, an ASCII query still finds it exactly.
         $this->create($s, 'k', "\u{212A}elvin");
         $page = $s->search('User', self::eq('userName', 'KELVIN'), null, false, 1, 10)->toArray();

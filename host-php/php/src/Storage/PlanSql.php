@@ -24,6 +24,15 @@ final class PlanSql
         'displayName' => ['display_name', true],
     ];
 
+    /**
+     * The form kept in lowercased columns and compared with them: mb_strtolower, with final sigma
+     * folded to sigma (Rust's to_lowercase, used by the engine, treats final sigma by context).
+     */
+    public static function fold(string $value): string
+    {
+        return str_replace("\u{03C2}", "\u{03C3}", mb_strtolower($value, 'UTF-8'));
+    }
+
     /** @param list<mixed> $params */
     private function __construct(public readonly string $sql, public readonly array $params, public readonly bool $exact)
     {
@@ -70,7 +79,7 @@ final class PlanSql
         [$column, $lowered] = self::COLUMNS[$attr];
         $caseExact = ($plan['caseExact'] ?? false) === true;
         if ($lowered) {
-            $needle = mb_strtolower($value, 'UTF-8');
+            $needle = self::fold($value);
             // Lowercased columns answer exactly for case-insensitive ASCII values; otherwise a superset.
             $exact = !$caseExact && mb_check_encoding($value, 'ASCII');
             if ($op === 'eq') {

@@ -15,7 +15,7 @@ use Scim\Host\WriteOp;
  * One row per resource: `id` (primary key), `resource_type`, lookup columns `user_name`,
  * `external_id`, `display_name`, the stored `version` (meta.version), the JSON text as the engine
  * gave it, and `password_hash` (password_hash()). `user_name` and `display_name` hold the value
- * lowercased (mb_strtolower) for case-insensitive lookup; the JSON stays the source of truth.
+ * lowercased (PlanSql::fold) for case-insensitive lookup; the JSON stays the source of truth.
  *
  * Searches push the filter plan down to SQL where that is exactly right (see PlanSql); the rest is
  * answered with a candidate superset (exact=false) for the engine to filter.
@@ -249,7 +249,7 @@ final class SqliteStorage implements Storage
             $column = ['userName' => 'user_name', 'displayName' => 'display_name'][$attribute] ?? null;
             if ($column !== null) {
                 $stmt = $this->pdo->prepare("SELECT 1 FROM {$this->table} WHERE resource_type = ? AND {$column} = ? AND id <> ? LIMIT 1");
-                $stmt->execute([$write->resourceType, mb_strtolower($value, 'UTF-8'), $write->id]);
+                $stmt->execute([$write->resourceType, PlanSql::fold($value), $write->id]);
             } else {
                 // Values of case-insensitive attributes arrive lowercased; compare those case-insensitively.
                 $path = '$."' . str_replace(['\\', '"'], ['\\\\', '\\"'], $attribute) . '"';
@@ -271,7 +271,7 @@ final class SqliteStorage implements Storage
         $data = json_decode($json, true);
         $data = is_array($data) ? $data : [];
         $str = static fn (mixed $v): ?string => is_string($v) ? $v : null;
-        $lower = static fn (mixed $v): ?string => is_string($v) ? mb_strtolower($v, 'UTF-8') : null;
+        $lower = static fn (mixed $v): ?string => is_string($v) ? PlanSql::fold($v) : null;
         return [
             'user_name' => $lower($data['userName'] ?? null),
             'external_id' => $str($data['externalId'] ?? null),
