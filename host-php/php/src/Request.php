@@ -45,16 +45,22 @@ final class Request
         if ($basePath !== '' && str_starts_with($path, $basePath)) {
             $path = substr($path, strlen($basePath));
         }
-        $headers = [];
+        $byName = [];
         foreach ($_SERVER as $key => $value) {
-            if (!is_string($value)) {
+            if (!is_string($value) || !is_string($key)) {
                 continue;
             }
             if (str_starts_with($key, 'HTTP_')) {
-                $headers[] = [str_replace('_', '-', substr($key, 5)), $value];
-            } elseif ($key === 'CONTENT_TYPE' || $key === 'CONTENT_LENGTH') {
-                $headers[] = [str_replace('_', '-', $key), $value];
+                $key = substr($key, 5);
+            } elseif ($key !== 'CONTENT_TYPE' && $key !== 'CONTENT_LENGTH') {
+                continue;
             }
+            // CONTENT_TYPE and HTTP_CONTENT_TYPE may both be set: keep one.
+            $byName[str_replace(' ', '-', ucwords(strtolower(str_replace('_', ' ', $key))))] = $value;
+        }
+        $headers = [];
+        foreach ($byName as $name => $value) {
+            $headers[] = [(string) $name, $value];
         }
         $body = '';
         $in = fopen('php://input', 'rb');
