@@ -81,12 +81,17 @@ final class EngineIntegrationTest extends TestCase
 
     public function testDeadlineInOneCallDoesNotAffectTheNext(): void
     {
-        $engine = EngineLibrary::open(['deadlineMs' => 10, 'config' => ['server' => ['maxBodyBytes' => 64 * 1024 * 1024]]]);
-        $server = new Server($engine, new SqliteStorage($this->dir . '/db.sqlite'), null, 64 * 1024 * 1024);
-        // Deeply nested-but-valid JSON with many attributes keeps the guest busy well past 10 ms.
-        $busy = self::user('busy') + ['x' => array_fill(0, 400000, ['a' => 'b'])];
+        $limit = 64 * 1024 * 1024;
+        $engine = EngineLibrary::open(['deadlineMs' => 100, 'memoryLimitBytes' => 512 * 1024 * 1024, 'config' => ['server' => ['maxBodyBytes' => $limit]]]);
+        $logger = Support::logger();
+        $server = new Server($engine, new SqliteStorage($this->dir . '/db.sqlite'), $logger, $limit);
+        // 1.5 million small objects (about 16 MB of JSON) keep the guest busy well past 100 ms.
+        $busy = self::user('busy') + ['x' => array_fill(0, 1500000, ['a' => 'b'])];
         $response = $server->handle(self::post('/Users', $busy));
         self::assertContains($response->status, [400, 500], 'an error, never a hang');
+        if ($response->status === 500) {
+            self::assertMatchesRegularExpression('/engine (deadline|memory)/', $logger->records[0][1] ?? '');
+        }
         $response = $server->handle(self::post('/Users', self::user('after-the-deadline')));
         self::assertSame(201, $response->status, $response->body);
     }
