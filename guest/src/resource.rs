@@ -94,12 +94,14 @@ pub fn validate(
         // Attributes of no schema are ignored (RFC 7644 §3.3 lets the service
         // provider drop what it does not define).
     }
+    // Immutable values kept from the stored resource count for `required`
+    // and for `schemas`, so both come after.
+    if let (Context::ReplaceRequest, Some(existing)) = (ctx, existing) {
+        keep_immutable(rt, &mut out, existing)?;
+    }
     out.insert("schemas".into(), schemas_of(rt, &out));
     if ctx.is_request() && ctx != Context::PatchValue {
         check_required(rt, &out)?;
-    }
-    if let (Context::ReplaceRequest, Some(existing)) = (ctx, existing) {
-        keep_immutable(rt, &mut out, existing)?;
     }
     Ok(Value::Object(out))
 }
@@ -410,11 +412,10 @@ fn keep_immutable(rt: &ResourceType, out: &mut Map<String, Value>, existing: &Va
         let Some(old) = old.filter(|v| !is_unassigned(v)) else { continue };
         let target = match urn {
             None => &mut *out,
-            Some(u) => out
-                .entry(u.to_string())
-                .or_insert_with(|| Value::Object(Map::new()))
-                .as_object_mut()
-                .expect("extension container is an object"),
+            Some(u) => match out.entry(u.to_string()).or_insert_with(|| Value::Object(Map::new())) {
+                Value::Object(o) => o,
+                _ => return Err(ScimError::invalid_syntax(format!("\"{u}\" must be an object"))),
+            },
         };
         match target.get(&attr.name) {
             Some(new) if new != old => {
