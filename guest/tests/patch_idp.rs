@@ -116,7 +116,8 @@ fn entra_patch_string_booleans() {
 #[test]
 fn entra_patch_dotted_keys_in_value() {
     let ops = json!([{"op": "replace", "value": {"name.givenName": "Tess", "name.familyName": "Tester", "displayName": "Tess Tester"}}]);
-    let out = ok_firing(&only(Rule::DottedKeysInPatchValue), "User", &user(), ops.clone(), Rule::DottedKeysInPatchValue);
+    let out =
+        ok_firing(&only(Rule::DottedKeysInPatchValue), "User", &user(), ops.clone(), Rule::DottedKeysInPatchValue);
     assert_eq!(out["name"], json!({"givenName": "Tess", "familyName": "Tester"}));
     assert_eq!(out["displayName"], "Tess Tester");
     let e = err(&strict(), "User", &user(), ops, ScimType::InvalidPath);
@@ -182,13 +183,23 @@ fn entra_manager_three_shapes_three_paths() {
     // With only ManagerShapes on, the array shape is accepted by that rule alone.
     let ops = json!([{"op": "replace", "path": "manager", "value": shapes[2]}]);
     let out = ok_firing(&only(Rule::ManagerShapes), "User", &user(), ops, Rule::ManagerShapes);
-    assert_eq!(out[ENTERPRISE]["manager"], json!({"value": BOSS, "$ref": format!("https://example.com/scim/v2/Users/{BOSS}")}));
+    assert_eq!(
+        out[ENTERPRISE]["manager"],
+        json!({"value": BOSS, "$ref": format!("https://example.com/scim/v2/Users/{BOSS}")})
+    );
 }
 
 #[test]
 fn entra_manager_removed() {
-    let u = ok_firing(&lenient(), "User", &user(), json!([{"op": "add", "path": "manager", "value": BOSS}]), Rule::ManagerShapes);
-    let (out, _) = run(&strict(), "User", &u, json!([{"op": "remove", "path": format!("{ENTERPRISE}:manager")}])).unwrap();
+    let u = ok_firing(
+        &lenient(),
+        "User",
+        &user(),
+        json!([{"op": "add", "path": "manager", "value": BOSS}]),
+        Rule::ManagerShapes,
+    );
+    let (out, _) =
+        run(&strict(), "User", &u, json!([{"op": "remove", "path": format!("{ENTERPRISE}:manager")}])).unwrap();
     assert!(out.get(ENTERPRISE).is_none(), "{out}");
     assert_eq!(out["schemas"], json!([USER]));
 }
@@ -256,7 +267,8 @@ fn jumpcloud_remove_members_by_value_array() {
 #[test]
 fn replace_members_with_empty_array_empties_the_group() {
     for e in [lenient(), strict()] {
-        let (out, fired) = run(&e, "Group", &group(), json!([{"op": "replace", "path": "members", "value": []}])).unwrap();
+        let (out, fired) =
+            run(&e, "Group", &group(), json!([{"op": "replace", "path": "members", "value": []}])).unwrap();
         assert!(out.get("members").is_none(), "{out}");
         assert!(fired.is_empty());
     }

@@ -167,15 +167,21 @@ fn rfc7644_3_5_2_1_add_extension_attribute_by_urn_path() {
 
 #[test]
 fn rfc7644_3_5_2_1_add_extension_object_without_path() {
-    let out =
-        patch("User", &user(), json!([{"op": "add", "value": {ENTERPRISE: {"costCenter": "4130", "division": "Theme"}}}]));
+    let out = patch(
+        "User",
+        &user(),
+        json!([{"op": "add", "value": {ENTERPRISE: {"costCenter": "4130", "division": "Theme"}}}]),
+    );
     assert_eq!(out[ENTERPRISE], json!({"costCenter": "4130", "division": "Theme"}));
 }
 
 #[test]
 fn rfc7644_3_5_2_1_add_to_value_filter_path_sets_matching_sub_attribute() {
-    let out =
-        patch("User", &user(), json!([{"op": "add", "path": "addresses[type eq \"home\"].postalCode", "value": "91608"}]));
+    let out = patch(
+        "User",
+        &user(),
+        json!([{"op": "add", "path": "addresses[type eq \"home\"].postalCode", "value": "91608"}]),
+    );
     assert_eq!(out["addresses"][1]["postalCode"], "91608");
     assert!(out["addresses"][0].get("postalCode").is_none());
 }
@@ -204,8 +210,11 @@ fn rfc7644_3_5_2_2_remove_all_members() {
 #[test]
 fn rfc7644_3_5_2_2_remove_multiple_members() {
     let g = patch("Group", &group(), json!([{"op": "add", "path": "members", "value": [{"value": JAMES}]}]));
-    let out =
-        patch("Group", &g, json!([{"op": "remove", "path": format!("members[value eq \"{BABS}\" or value eq \"{JAMES}\"]")}]));
+    let out = patch(
+        "Group",
+        &g,
+        json!([{"op": "remove", "path": format!("members[value eq \"{BABS}\" or value eq \"{JAMES}\"]")}]),
+    );
     assert_eq!(member_ids(&out), [MANDY]);
     let out = patch(
         "Group",
@@ -233,7 +242,11 @@ fn rfc7644_3_5_2_2_remove_all_members_then_add() {
 
 #[test]
 fn rfc7644_3_5_2_2_remove_by_complex_filter() {
-    let out = patch("User", &user(), json!([{"op": "remove", "path": "emails[type eq \"work\" and value ew \"example.com\"]"}]));
+    let out = patch(
+        "User",
+        &user(),
+        json!([{"op": "remove", "path": "emails[type eq \"work\" and value ew \"example.com\"]"}]),
+    );
     assert_eq!(out["emails"], json!([{"value": "babs@jensen.org", "type": "home"}]));
 }
 
@@ -253,16 +266,18 @@ fn rfc7644_3_5_2_2_remove_sub_attribute_of_filtered_values() {
 
 #[test]
 fn rfc7644_3_5_2_2_remove_filter_matching_nothing_is_no_target() {
-    patch_err("Group", &group(), json!([{"op": "remove", "path": format!("members[value eq \"{JAMES}\"]")}]), ScimType::NoTarget);
+    patch_err(
+        "Group",
+        &group(),
+        json!([{"op": "remove", "path": format!("members[value eq \"{JAMES}\"]")}]),
+        ScimType::NoTarget,
+    );
 }
 
 #[test]
 fn rfc7644_3_5_2_2_remove_single_valued_and_sub_attribute() {
-    let out = patch(
-        "User",
-        &user(),
-        json!([{"op": "remove", "path": "title"}, {"op": "remove", "path": "name.givenName"}]),
-    );
+    let out =
+        patch("User", &user(), json!([{"op": "remove", "path": "title"}, {"op": "remove", "path": "name.givenName"}]));
     assert!(out.get("title").is_none());
     assert_eq!(out["name"], json!({"familyName": "Jensen"}));
     let out = patch("User", &out, json!([{"op": "remove", "path": "name.familyName"}]));
@@ -371,7 +386,8 @@ fn rfc7644_3_5_2_3_replace_filter_matching_nothing_is_no_target() {
 
 #[test]
 fn rfc7644_3_5_2_3_replace_multi_valued_without_filter_replaces_all() {
-    let out = patch("User", &user(), json!([{"op": "replace", "path": "emails", "value": [{"value": "new@example.com"}]}]));
+    let out =
+        patch("User", &user(), json!([{"op": "replace", "path": "emails", "value": [{"value": "new@example.com"}]}]));
     assert_eq!(out["emails"], json!([{"value": "new@example.com"}]));
 }
 
@@ -416,7 +432,8 @@ fn rfc7643_2_4_adding_a_primary_email_clears_the_old_primary() {
 
 #[test]
 fn rfc7643_2_4_setting_primary_by_value_filter_clears_the_old_primary() {
-    let out = patch("User", &user(), json!([{"op": "replace", "path": "emails[type eq \"home\"].primary", "value": true}]));
+    let out =
+        patch("User", &user(), json!([{"op": "replace", "path": "emails[type eq \"home\"].primary", "value": true}]));
     assert_eq!(out["emails"][1]["primary"], true);
     assert!(out["emails"][0].get("primary").is_none(), "{out}");
 }
@@ -446,10 +463,16 @@ fn rfc7644_3_5_2_invalid_syntax_errors() {
     raw_err(json!([1]), ScimType::InvalidSyntax);
     raw_err(json!({"schemas": [PATCH_OP], "Operations": ["add"]}), ScimType::InvalidSyntax);
     raw_err(json!({"schemas": [PATCH_OP], "Operations": [{"path": "title", "value": "x"}]}), ScimType::InvalidSyntax);
-    let e = raw_err(json!({"schemas": [PATCH_OP], "Operations": [{"op": "move", "path": "title"}]}), ScimType::InvalidSyntax);
+    let e = raw_err(
+        json!({"schemas": [PATCH_OP], "Operations": [{"op": "move", "path": "title"}]}),
+        ScimType::InvalidSyntax,
+    );
     assert!(e.detail.contains("move"), "{e}");
     raw_err(json!({"schemas": [PATCH_OP], "Operations": [{"op": "add", "path": "title"}]}), ScimType::InvalidSyntax);
-    raw_err(json!({"schemas": [PATCH_OP], "Operations": [{"op": "replace", "path": "title"}]}), ScimType::InvalidSyntax);
+    raw_err(
+        json!({"schemas": [PATCH_OP], "Operations": [{"op": "replace", "path": "title"}]}),
+        ScimType::InvalidSyntax,
+    );
     let e = strict().apply_patch("User", &user().to_string(), "{\"schemas\":").unwrap_err();
     assert_eq!((e.status, e.scim_type), (400, Some(ScimType::InvalidSyntax)));
 }
@@ -477,7 +500,12 @@ fn rfc7644_3_5_2_invalid_path_errors() {
     patch_err("User", &u, json!([{"op": "remove", "path": "emails[type eq"}]), ScimType::InvalidPath);
     patch_err("User", &u, json!([{"op": "remove", "path": "emails[typo eq \"work\"]"}]), ScimType::InvalidPath);
     patch_err("User", &u, json!([{"op": "remove", "path": "title[value eq \"x\"]"}]), ScimType::InvalidPath);
-    patch_err("User", &u, json!([{"op": "add", "path": "urn:example:unknown:1.0:User:x", "value": "x"}]), ScimType::InvalidPath);
+    patch_err(
+        "User",
+        &u,
+        json!([{"op": "add", "path": "urn:example:unknown:1.0:User:x", "value": "x"}]),
+        ScimType::InvalidPath,
+    );
     patch_err("User", &u, json!([{"op": "add", "value": {"nickNames": "x"}}]), ScimType::InvalidPath);
     patch_err("User", &u, json!([{"op": "add", "path": ENTERPRISE, "value": {"salary": 1}}]), ScimType::InvalidPath);
 }
@@ -491,7 +519,12 @@ fn rfc7644_3_5_2_invalid_value_errors() {
     patch_err("User", &u, json!([{"op": "add", "path": "name", "value": "Babs"}]), ScimType::InvalidValue);
     patch_err("User", &u, json!([{"op": "add", "value": "Babs"}]), ScimType::InvalidValue);
     patch_err("User", &u, json!([{"op": "replace", "path": "name.givenName", "value": 3}]), ScimType::InvalidValue);
-    patch_err("User", &u, json!([{"op": "add", "path": "emails[type eq \"work\"].primary", "value": "maybe"}]), ScimType::InvalidValue);
+    patch_err(
+        "User",
+        &u,
+        json!([{"op": "add", "path": "emails[type eq \"work\"].primary", "value": "maybe"}]),
+        ScimType::InvalidValue,
+    );
 }
 
 #[test]
@@ -508,10 +541,20 @@ fn rfc7644_3_5_2_mutability_errors() {
     let e = patch_err("User", &u, json!([{"op": "replace", "path": "id", "value": "other"}]), ScimType::Mutability);
     assert!(e.detail.contains("id"), "{e}");
     patch_err("User", &u, json!([{"op": "remove", "path": "id"}]), ScimType::Mutability);
-    patch_err("User", &u, json!([{"op": "replace", "path": "meta.lastModified", "value": "2020-01-01T00:00:00Z"}]), ScimType::Mutability);
+    patch_err(
+        "User",
+        &u,
+        json!([{"op": "replace", "path": "meta.lastModified", "value": "2020-01-01T00:00:00Z"}]),
+        ScimType::Mutability,
+    );
     patch_err("User", &u, json!([{"op": "add", "path": "groups", "value": [{"value": "g1"}]}]), ScimType::Mutability);
     patch_err("User", &u, json!([{"op": "replace", "value": {"id": "other", "title": "x"}}]), ScimType::Mutability);
-    patch_err("User", &u, json!([{"op": "add", "path": format!("{ENTERPRISE}:manager.displayName"), "value": "Boss"}]), ScimType::Mutability);
+    patch_err(
+        "User",
+        &u,
+        json!([{"op": "add", "path": format!("{ENTERPRISE}:manager.displayName"), "value": "Boss"}]),
+        ScimType::Mutability,
+    );
     // Group member values are immutable once set (RFC 7643 §4.2).
     patch_err(
         "Group",

@@ -30,7 +30,12 @@ pub(super) fn write(
 }
 
 /// `remove` at `target`; `value` is the (non-null) value some clients send.
-pub(super) fn remove(res: &mut Map<String, Value>, target: &Target, value: Option<&Value>, l: &mut Leniency) -> Result<()> {
+pub(super) fn remove(
+    res: &mut Map<String, Value>,
+    target: &Target,
+    value: Option<&Value>,
+    l: &mut Leniency,
+) -> Result<()> {
     if let (Some(v), Target::Attr { slot, sub: None }) = (value, target) {
         if slot.attr.multi_valued
             && l.permits(Rule::RemoveMembersByValue, || format!("remove \"{}\" with a value list", slot.path()))
