@@ -611,3 +611,47 @@ fn rfc7644_3_5_2_later_operations_see_earlier_ones() {
     assert_eq!(out["nickName"], "Barb");
     assert_eq!(out["emails"], user()["emails"]);
 }
+
+#[test]
+fn rfc7644_3_5_2_1_add_on_value_filter_path_merges_into_matching_values() {
+    let out = patch(
+        "User",
+        &user(),
+        json!([{"op": "add", "path": "addresses[type eq \"home\"]", "value": {"postalCode": "91608"}}]),
+    );
+    assert_eq!(
+        out["addresses"][1],
+        json!({"type": "home", "streetAddress": "456 Hollywood Blvd", "locality": "Hollywood", "postalCode": "91608"})
+    );
+}
+
+#[test]
+fn rfc7643_2_2_read_only_sub_attributes_in_a_value_are_ignored() {
+    let u = patch(
+        "User",
+        &user(),
+        json!([{"op": "add", "path": format!("{ENTERPRISE}:manager"), "value": {"value": JAMES}}]),
+    );
+    let out = patch(
+        "User",
+        &u,
+        json!([{"op": "replace", "path": format!("{ENTERPRISE}:manager"), "value": {"displayName": "Boss"}}]),
+    );
+    assert_eq!(out, u, "only readOnly parts: nothing changes, nothing is unassigned");
+    let out = patch("User", &u, json!([{"op": "replace", "path": format!("{ENTERPRISE}:manager"), "value": null}]));
+    assert_eq!(out["schemas"], json!([USER]));
+}
+
+#[test]
+fn rfc7644_3_5_2_3_replace_whole_extension_sets_the_given_attributes() {
+    let u = patch(
+        "User",
+        &user(),
+        json!([{"op": "add", "path": ENTERPRISE, "value": {"employeeNumber": "1", "division": "A"}}]),
+    );
+    let out = patch("User", &u, json!([{"op": "replace", "path": ENTERPRISE, "value": {"division": "B"}}]));
+    assert_eq!(out[ENTERPRISE], json!({"employeeNumber": "1", "division": "B"}));
+    let out = patch("User", &u, json!([{"op": "replace", "path": ENTERPRISE, "value": null}]));
+    assert!(out.get(ENTERPRISE).is_none());
+    patch_err("User", &u, json!([{"op": "add", "path": ENTERPRISE, "value": "x"}]), ScimType::InvalidValue);
+}

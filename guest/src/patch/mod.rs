@@ -70,7 +70,7 @@ pub fn apply(rt: &ResourceType, resource: &Value, body: &Value, leniency: &mut L
         .ok_or_else(|| ScimError::invalid_syntax(format!("the {} to patch must be a JSON object", rt.name)))?;
     let mut work = original.clone();
     for (i, operation) in operations.iter().enumerate() {
-        let before = work.clone();
+        let before = primaries(rt, &work);
         apply_operation(rt, &mut work, operation, leniency).map_err(|e| in_operation(e, i, operation))?;
         settle_primary(rt, &before, &mut work).map_err(|e| in_operation(e, i, operation))?;
     }
@@ -179,20 +179,35 @@ fn apply_operation(rt: &ResourceType, res: &mut Map<String, Value>, o: &Operatio
     }
 }
 
+/// The multi-valued attributes with a `primary` sub-attribute.
+fn primary_slots(rt: &ResourceType) -> impl Iterator<Item = Slot<'_>> {
+    Slot::all(rt).filter(|s| s.attr.multi_valued && s.attr.sub("primary").is_some())
+}
+
+/// The elements with `primary: true`, per slot of `primary_slots`.
+fn primaries(rt: &ResourceType, res: &Map<String, Value>) -> Vec<Vec<Value>> {
+    primary_slots(rt)
+        .map(|slot| match slot.get(res) {
+            Some(Value::Array(items)) => items.iter().filter(|v| is_primary(v)).cloned().collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+fn is_primary(v: &Value) -> bool {
+    v.get("primary") == Some(&Value::Bool(true))
+}
+
 /// Keeps at most one `primary: true` per multi-valued attribute: elements
 /// that were primary before the operation give way to the ones it set.
-fn settle_primary(rt: &ResourceType, before: &Map<String, Value>, after: &mut Map<String, Value>) -> Result<()> {
-    for slot in Slot::all(rt).filter(|s| s.attr.multi_valued && s.attr.sub("primary").is_some()) {
+fn settle_primary(rt: &ResourceType, before: &[Vec<Value>], after: &mut Map<String, Value>) -> Result<()> {
+    for (slot, old) in primary_slots(rt).zip(before) {
         let Some(Value::Array(items)) = slot.get_mut(after) else { continue };
         if primary_count(items) < 2 {
             continue;
         }
-        let old: Vec<&Value> = match slot.get(before) {
-            Some(Value::Array(b)) => b.iter().filter(|v| v.get("primary") == Some(&Value::Bool(true))).collect(),
-            _ => Vec::new(),
-        };
         for item in items.iter_mut() {
-            if old.contains(&&*item) {
+            if old.contains(item) {
                 if let Some(o) = item.as_object_mut() {
                     o.remove("primary");
                 }

@@ -194,7 +194,9 @@ fn write_attr(res: &mut Map<String, Value>, slot: Slot, op: Op, value: &Value, l
             slot.set(res, Some(Value::Object(cur)));
         }
         (new, old) => {
-            if new.is_none() && op == Op::Add {
+            // Only an explicit null unassigns: a value whose every part is
+            // ignored (readOnly sub-attributes) changes nothing.
+            if new.is_none() && (op == Op::Add || !value.is_null()) {
                 return Ok(());
             }
             immutable(attr, &path, old.as_ref(), new.as_ref())?;
