@@ -65,3 +65,73 @@ proptest! {
         }
     }
 }
+
+fn any_path() -> impl Strategy<Value = Option<String>> {
+    prop::option::of(prop::sample::select(vec![
+        "members".to_string(),
+        "members[value eq \"m1\"]".into(),
+        "members[value eq \"m9\"].display".into(),
+        "displayName".into(),
+        "id".into(),
+        "meta.version".into(),
+        "emails[type eq \"work\"].value".into(),
+        "name.givenName".into(),
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User".into(),
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager".into(),
+        "members[".into(),
+        "x[y eq 1]]".into(),
+        "".into(),
+    ]))
+}
+
+fn any_value() -> impl Strategy<Value = Option<Value>> {
+    prop::option::of(prop::sample::select(vec![
+        Value::Null,
+        json!("m1"),
+        json!(["m2", {"value": "m3"}]),
+        json!([]),
+        json!({}),
+        json!({"value": "m1"}),
+        json!({"displayName": "x", "id": "g1", "members": [{"value": "m4"}]}),
+        json!({"name.givenName": "x", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department": "d"}),
+        json!(true),
+        json!([[[]]]),
+    ]))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Any mix of ops, paths and values: a resource without unassigned values, or a 400.
+    #[test]
+    fn patch_never_panics_and_errors_are_typed(
+        ops in prop::collection::vec(
+            (prop::sample::select(vec!["add", "Replace", "remove", "copy"]), any_path(), any_value()),
+            1..5,
+        ),
+        rt in prop::sample::select(vec!["User", "Group"]),
+    ) {
+        let engine = Engine::default();
+        let resource = json!({"schemas": [], "id": "g1", "userName": "u", "displayName": "G", "members": [{"value": "m1"}]});
+        let ops: Vec<Value> = ops
+            .into_iter()
+            .map(|(op, path, value)| {
+                let mut o = json!({"op": op});
+                if let Some(p) = path { o["path"] = json!(p); }
+                if let Some(v) = value { o["value"] = v; }
+                o
+            })
+            .collect();
+        let body = json!({"schemas": [PATCH_OP], "Operations": ops});
+        match engine.apply_patch(rt, &resource.to_string(), &body.to_string()) {
+            Ok(out) => {
+                let out: Value = serde_json::from_str(&out.value).unwrap();
+                prop_assert!(!out.to_string().contains("null") && !out.to_string().contains("[]"), "{}", out);
+            }
+            Err(e) => {
+                prop_assert_eq!(e.status, 400, "{}", e);
+                prop_assert!(e.scim_type.is_some(), "{}", e);
+            }
+        }
+    }
+}

@@ -35,7 +35,7 @@ const MAX_DEPTH: usize = 16;
 
 /// A PATCH operation kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
+enum Op {
     Add,
     Replace,
     Remove,
@@ -43,7 +43,7 @@ pub enum Op {
 
 impl Op {
     /// The wire name.
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             Op::Add => "add",
             Op::Replace => "replace",

@@ -9,6 +9,7 @@ use crate::resource::{canonical_element, canonical_value, is_unassigned, Context
 use crate::schema::{Attribute, Extension, Mutability, ResourceType};
 use crate::tolerance::{Leniency, Rule};
 use serde_json::{Map, Value};
+use std::collections::BTreeSet;
 
 const CTX: Context = Context::PatchValue;
 
@@ -88,11 +89,8 @@ pub(super) fn remove(
                     if slot.attr.mutability == Mutability::Immutable {
                         return Err(immutable_error(&path));
                     }
-                    let mut i = 0;
-                    items.retain(|_| {
-                        i += 1;
-                        !matched.contains(&(i - 1))
-                    });
+                    items =
+                        items.into_iter().enumerate().filter(|(i, _)| !matched.contains(i)).map(|(_, v)| v).collect();
                 }
                 Some(sub) => {
                     let sub_path = format!("{path}.{}", sub.name);
@@ -173,8 +171,18 @@ fn write_attr(res: &mut Map<String, Value>, slot: Slot, op: Op, value: &Value, l
         let items = match op {
             Op::Add => {
                 let mut items = items_of(res, slot);
+                // Member ids indexed: groups can be large and adds come in batches.
+                let mut ids: BTreeSet<String> = BTreeSet::new();
+                if attr.name == "members" {
+                    ids.extend(items.iter().filter_map(|m| m.get("value")?.as_str().map(str::to_string)));
+                }
                 for n in new {
-                    if !items.iter().any(|e| same_element(attr, e, &n)) {
+                    let id = n.get("value").and_then(Value::as_str).filter(|_| attr.name == "members");
+                    let known = match id {
+                        Some(id) => !ids.insert(id.to_string()),
+                        None => items.iter().any(|e| same_element(attr, e, &n)),
+                    };
+                    if !known {
                         items.push(n);
                     }
                 }
