@@ -335,3 +335,31 @@ fn entra_full_update_trace() {
     }
     assert!(run(&strict(), "User", &user(), ops).is_err());
 }
+
+#[test]
+fn single_element_array_for_single_valued_attribute() {
+    let ops = json!([{"op": "replace", "path": "title", "value": ["Guide"]}]);
+    let out = ok_firing(
+        &only(Rule::SingleElementArrayForSingleValue),
+        "User",
+        &user(),
+        ops.clone(),
+        Rule::SingleElementArrayForSingleValue,
+    );
+    assert_eq!(out["title"], "Guide");
+    let e = err(&strict(), "User", &user(), ops, ScimType::InvalidValue);
+    assert!(e.detail.contains("title"), "{e}");
+}
+
+#[test]
+fn large_group_membership_changes() {
+    let members: Vec<Value> = (0..20_000).map(|i| json!({"value": format!("m{i}")})).collect();
+    let g = json!({"schemas": [GROUP], "id": GROUP_ID, "displayName": "All", "members": members});
+    let adds: Vec<Value> = (19_000..21_000).map(|i| json!({"value": format!("m{i}")})).collect();
+    let ops = json!([
+        {"op": "add", "path": "members", "value": adds},
+        {"op": "remove", "path": "members[value eq \"m5\"]"}
+    ]);
+    let (out, _) = run(&strict(), "Group", &g, ops).unwrap();
+    assert_eq!(out["members"].as_array().unwrap().len(), 20_999);
+}
