@@ -25,5 +25,5 @@ fn cyberark_centrify_conversation() {
 
 #[test]
 fn jumpcloud_conversation() {
-    assert_eq!(replay_dir(&fixtures_dir().join("jumpcloud")), 10);
+    assert_eq!(replay_dir(&fixtures_dir().join("jumpcloud")), 11);
 }
