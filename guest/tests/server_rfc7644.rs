@@ -488,3 +488,89 @@ fn rfc7644_3_14_versions_are_weak_etags_of_the_content() {
     assert!(v.starts_with("W/\"") && v.len() == 20, "{v}");
     assert_ne!(v, scim_engine::server::version_of(&json!({"id": "1", "userName": "b"})));
 }
+
+fn create_group(r: &mut Replay, name: &str, members: &[&str]) -> String {
+    let members: Vec<Value> = members.iter().map(|m| json!({"value": m})).collect();
+    let g = json!({"schemas": [G], "displayName": name, "members": members}).to_string();
+    let resp = r.serve(request("POST", "/Groups", "", Some(&g)));
+    assert_eq!(resp.status, 201, "{}", resp.body);
+    body(&resp)["id"].as_str().expect("id").to_string()
+}
+
+fn patch(r: &mut Replay, path: &str, ops: Value) -> scim_engine::server::Response {
+    let b = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": ops});
+    r.serve(request("PATCH", path, "", Some(&b.to_string())))
+}
+
+fn member_values(resp: &scim_engine::server::Response) -> Vec<String> {
+    body(resp)["members"]
+        .as_array()
+        .map(|m| m.iter().filter_map(|e| e["value"].as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn tolerance_bare_member_ids_on_and_off() {
+    let mut r = replay();
+    let u = create_user(&mut r, "bare");
+    let g = create_group(&mut r, "G", &[]);
+    let resp = patch(&mut r, &format!("/Groups/{g}"), json!([{"op": "add", "path": "members", "value": [u]}]));
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert_eq!(member_values(&resp), [u.clone()]);
+    assert!(resp.tolerances.iter().any(|f| f.rule == Rule::BareMemberIds));
+    let mut s = strict();
+    let u = create_user(&mut s, "bare");
+    let g = create_group(&mut s, "G", &[]);
+    let resp = patch(&mut s, &format!("/Groups/{g}"), json!([{"op": "add", "path": "members", "value": [u]}]));
+    assert_error(&resp, 400, Some("invalidValue"));
+}
+
+#[test]
+fn rfc7644_3_5_2_3_replace_members_with_a_list_and_with_empty() {
+    let mut r = replay();
+    let a = create_user(&mut r, "a");
+    let b = create_user(&mut r, "b");
+    let g = create_group(&mut r, "G", &[&a]);
+    let resp =
+        patch(&mut r, &format!("/Groups/{g}"), json!([{"op": "replace", "path": "members", "value": [{"value": b}]}]));
+    assert_eq!(member_values(&resp), [b.clone()]);
+    let resp = patch(&mut r, &format!("/Groups/{g}"), json!([{"op": "replace", "path": "members", "value": []}]));
+    assert!(member_values(&resp).is_empty());
+}
+
+#[test]
+fn rfc7644_3_5_2_2_remove_members_by_value_array_removes_only_those() {
+    let mut r = replay();
+    let a = create_user(&mut r, "a");
+    let b = create_user(&mut r, "b");
+    let g = create_group(&mut r, "G", &[&a, &b]);
+    let resp =
+        patch(&mut r, &format!("/Groups/{g}"), json!([{"op": "remove", "path": "members", "value": [{"value": a}]}]));
+    assert_eq!(member_values(&resp), [b.clone()]);
+    assert!(resp.tolerances.iter().any(|f| f.rule == Rule::RemoveMembersByValue));
+}
+
+#[test]
+fn rfc7644_3_5_2_a_patch_adding_a_member_that_does_not_exist_changes_nothing() {
+    let mut r = replay();
+    let a = create_user(&mut r, "a");
+    let g = create_group(&mut r, "G", &[&a]);
+    let before = r.serve(request("GET", &format!("/Groups/{g}"), "", None));
+    let resp = patch(
+        &mut r,
+        &format!("/Groups/{g}"),
+        json!([{"op": "add", "path": "members", "value": [{"value": "ghost"}]}]),
+    );
+    assert_error(&resp, 400, Some("invalidValue"));
+    let after = r.serve(request("GET", &format!("/Groups/{g}"), "", None));
+    assert_eq!(before.header("ETag"), after.header("ETag"));
+}
+
+#[test]
+fn rfc7644_3_3_a_group_can_have_a_group_as_member() {
+    let mut r = replay();
+    let inner = create_group(&mut r, "inner", &[]);
+    let outer = create_group(&mut r, "outer", &[&inner]);
+    let resp = r.serve(request("GET", &format!("/Groups/{outer}"), "", None));
+    assert_eq!(body(&resp)["members"][0]["type"], "Group");
+}
