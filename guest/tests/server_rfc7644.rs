@@ -516,7 +516,7 @@ fn tolerance_bare_member_ids_on_and_off() {
     let g = create_group(&mut r, "G", &[]);
     let resp = patch(&mut r, &format!("/Groups/{g}"), json!([{"op": "add", "path": "members", "value": [u]}]));
     assert_eq!(resp.status, 200, "{}", resp.body);
-    assert_eq!(member_values(&resp), [u.clone()]);
+    assert_eq!(member_values(&resp), vec![u.clone()]);
     assert!(resp.tolerances.iter().any(|f| f.rule == Rule::BareMemberIds));
     let mut s = strict();
     let u = create_user(&mut s, "bare");
@@ -533,7 +533,7 @@ fn rfc7644_3_5_2_3_replace_members_with_a_list_and_with_empty() {
     let g = create_group(&mut r, "G", &[&a]);
     let resp =
         patch(&mut r, &format!("/Groups/{g}"), json!([{"op": "replace", "path": "members", "value": [{"value": b}]}]));
-    assert_eq!(member_values(&resp), [b.clone()]);
+    assert_eq!(member_values(&resp), vec![b.clone()]);
     let resp = patch(&mut r, &format!("/Groups/{g}"), json!([{"op": "replace", "path": "members", "value": []}]));
     assert!(member_values(&resp).is_empty());
 }
@@ -546,7 +546,7 @@ fn rfc7644_3_5_2_2_remove_members_by_value_array_removes_only_those() {
     let g = create_group(&mut r, "G", &[&a, &b]);
     let resp =
         patch(&mut r, &format!("/Groups/{g}"), json!([{"op": "remove", "path": "members", "value": [{"value": a}]}]));
-    assert_eq!(member_values(&resp), [b.clone()]);
+    assert_eq!(member_values(&resp), vec![b.clone()]);
     assert!(resp.tolerances.iter().any(|f| f.rule == Rule::RemoveMembersByValue));
 }
 
