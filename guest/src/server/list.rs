@@ -36,12 +36,19 @@ pub fn list_response(items: Vec<Value>, total: usize, start_index: u32, with_res
 /// The list parameters of one query, as the client sent them.
 #[derive(Debug, Clone, Default)]
 pub struct ListParams {
+    /// `filter` text.
     pub filter: Option<String>,
+    /// `sortBy` as written.
     pub sort_by: Option<String>,
+    /// `sortOrder=descending`.
     pub descending: bool,
+    /// `startIndex`, clamped to at least 1.
     pub start_index: u32,
+    /// `count`, clamped to 0..=maxPageSize.
     pub count: u32,
+    /// `attributes`, comma-separated.
     pub attributes: Option<String>,
+    /// `excludedAttributes`, comma-separated.
     pub excluded: Option<String>,
 }
 
@@ -233,6 +240,8 @@ impl ListJob {
         }
         if page.exact {
             self.total += page.total as usize;
+            let keep = if self.single() { self.params.count } else { self.window() } as usize;
+            items.truncate(keep);
         } else {
             if let Some(plan) = &target.plan {
                 items.retain(|r| plan.matches(r));

@@ -28,13 +28,17 @@ pub enum WriteKind {
 /// What a finished write answers: the status and the stored resource.
 #[derive(Debug)]
 pub struct Written {
+    /// 201 for a create, 200 otherwise.
     pub status: u16,
+    /// The resource as stored.
     pub resource: Value,
 }
 
 /// A step of a write: ask the host something, or finish.
 pub enum Step {
+    /// Perform this effect and resume with its outcome.
     Ask(Effect),
+    /// The write is finished.
     Done(Written),
 }
 
