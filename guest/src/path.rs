@@ -25,7 +25,7 @@ impl AttrPath {
         if text.is_empty() {
             return Err("an attribute path is empty".into());
         }
-        let (urn, rest) = if text.len() > 4 && text[..4].eq_ignore_ascii_case("urn:") {
+        let (urn, rest) = if text.len() > 4 && text.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:")) {
             let colon = text.rfind(':').filter(|&i| i >= 4);
             match colon {
                 Some(i) if i + 1 < text.len() => (Some(text[..i].to_string()), &text[i + 1..]),
@@ -87,5 +87,11 @@ mod tests {
         assert!(AttrPath::parse("1abc").is_err());
         assert!(AttrPath::parse("a.b.c").is_err());
         assert!(AttrPath::parse("urn:").is_err());
+    }
+
+    #[test]
+    fn non_ascii_input_is_an_error_not_a_panic() {
+        assert!(AttrPath::parse("ab€").is_err());
+        assert!(AttrPath::parse("€€€€€").is_err());
     }
 }
