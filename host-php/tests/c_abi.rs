@@ -94,7 +94,8 @@ fn call(host: *mut ScimHost, op: &str, input: &Value) -> (i32, Value) {
     let mut out = std::ptr::null_mut();
     let mut out_len = 0usize;
     // SAFETY: live handle, valid pairs, writable out-parameters.
-    let rc = unsafe { scim_host_call(host, op.as_ptr(), op.len(), input.as_ptr(), input.len(), &mut out, &mut out_len) };
+    let rc =
+        unsafe { scim_host_call(host, op.as_ptr(), op.len(), input.as_ptr(), input.len(), &mut out, &mut out_len) };
     let text = take(out, out_len);
     (rc, serde_json::from_str(&text).unwrap_or_else(|e| panic!("output is JSON ({e}): {text}")))
 }
@@ -126,12 +127,14 @@ fn open_loads_the_precompiled_artefact_and_host_info_says_so() {
 #[test]
 fn primitives_round_trip_compile_filter_and_evaluate() {
     let host = open();
-    let (rc, out) = call(host, "primitives.parse-filter", &json!({"resourceType": "User", "filter": "userName EQ \"bjensen\""}));
+    let (rc, out) =
+        call(host, "primitives.parse-filter", &json!({"resourceType": "User", "filter": "userName EQ \"bjensen\""}));
     assert_eq!(rc, 0, "{out}");
     assert!(out["json"].as_str().expect("json text").contains("eq"), "{out}");
     assert!(out["tolerances"].is_array(), "{out}");
 
-    let (rc, out) = call(host, "primitives.compile-filter", &json!({"resourceType": "User", "filter": "userName eq \"bjensen\""}));
+    let (rc, out) =
+        call(host, "primitives.compile-filter", &json!({"resourceType": "User", "filter": "userName eq \"bjensen\""}));
     assert_eq!(rc, 0, "{out}");
     let plan: Value = serde_json::from_str(out["json"].as_str().expect("plan text")).expect("plan is JSON");
     assert!(plan.is_object() || plan.is_array(), "{plan}");
@@ -179,7 +182,8 @@ fn bad_input_is_an_input_error_and_keeps_the_instance() {
     assert_eq!((rc, out["error"].as_str()), (2, Some("input")), "{out}");
     let (rc, out) = call(host, "nope", &json!({}));
     assert_eq!((rc, out["error"].as_str()), (2, Some("input")), "{out}");
-    let (rc, out) = call(host, "primitives.validate-resource", &json!({"resourceType": "User", "ctx": "sideways", "body": "{}"}));
+    let (rc, out) =
+        call(host, "primitives.validate-resource", &json!({"resourceType": "User", "ctx": "sideways", "body": "{}"}));
     assert_eq!((rc, out["error"].as_str()), (2, Some("input")), "{out}");
     let (rc, out) = call(host, "primitives.parse-filter", &json!({"resourceType": "User", "filter": "id pr"}));
     assert_eq!(rc, 0, "{out}");
@@ -191,7 +195,9 @@ fn null_arguments_never_crash() {
     let mut out = std::ptr::null_mut();
     let mut out_len = 0usize;
     // SAFETY: NULL host is allowed and reported.
-    let rc = unsafe { scim_host_call(std::ptr::null_mut(), std::ptr::null(), 0, std::ptr::null(), 0, &mut out, &mut out_len) };
+    let rc = unsafe {
+        scim_host_call(std::ptr::null_mut(), std::ptr::null(), 0, std::ptr::null(), 0, &mut out, &mut out_len)
+    };
     assert_eq!(rc, 2);
     let reply: Value = serde_json::from_str(&take(out, out_len)).expect("JSON");
     assert_eq!(reply["error"], "input");
@@ -215,9 +221,14 @@ fn memory_cap_fails_one_call_and_the_next_call_works() {
         "{{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"b\",\"displayName\":\"{}\"}}",
         "x".repeat(5 << 20)
     );
-    let (rc, out) = call(host, "primitives.validate-resource", &json!({"resourceType": "User", "ctx": "creation-request", "body": big}));
+    let (rc, out) = call(
+        host,
+        "primitives.validate-resource",
+        &json!({"resourceType": "User", "ctx": "creation-request", "body": big}),
+    );
     assert_eq!((rc, out["error"].as_str()), (2, Some("memory")), "{out}");
-    let (rc, out) = call(host, "primitives.parse-filter", &json!({"resourceType": "User", "filter": "userName eq \"a\""}));
+    let (rc, out) =
+        call(host, "primitives.parse-filter", &json!({"resourceType": "User", "filter": "userName eq \"a\""}));
     assert_eq!(rc, 0, "{out}");
     close(host);
 }
@@ -242,7 +253,8 @@ fn runaway_call_hits_the_deadline_and_the_next_call_works() {
     }
     assert!(saw_deadline, "a 10,000-term filter never ran past a 1 ms deadline");
     // The deadline is one 10 ms epoch tick, which can land inside even a tiny call: allow a retry or two.
-    let ok = (0..5).any(|_| call(host, "primitives.parse-filter", &json!({"resourceType": "User", "filter": "id pr"})).0 == 0);
+    let ok = (0..5)
+        .any(|_| call(host, "primitives.parse-filter", &json!({"resourceType": "User", "filter": "id pr"})).0 == 0);
     assert!(ok, "the instance was not re-created after the deadline");
     close(host);
 }
@@ -272,5 +284,80 @@ fn unknown_conversation_is_an_input_error() {
     let (rc, out) = call(host, "server.next", &json!({"conversation": 4242, "outcome": {"outcome": "missing"}}));
     assert_eq!(rc, 2, "{out}");
     assert_eq!(out["error"], "input", "{out}");
+    close(host);
+}
+
+/// Performs the engine's effects on an in-memory store until it responds; returns the respond effect.
+fn converse(host: *mut ScimHost, store: &mut Vec<(String, String, String)>, start: &Value) -> Value {
+    let (rc, mut reply) = call(host, "server.start", start);
+    assert_eq!(rc, 0, "{reply}");
+    let conversation = reply["conversation"].clone();
+    for _ in 0..20 {
+        let effect = reply["effect"].clone();
+        let rt = effect["resourceType"].as_str().unwrap_or_default().to_string();
+        let outcome = match effect["effect"].as_str().expect("effect tag") {
+            "respond" => {
+                let (rc, after) = call(
+                    host,
+                    "server.next",
+                    &json!({"conversation": conversation, "outcome": {"outcome": "missing"}}),
+                );
+                assert_eq!((rc, after["error"].as_str()), (2, Some("input")), "closed after respond: {after}");
+                return effect;
+            }
+            "load" => match store.iter().find(|(t, id, _)| *t == rt && effect["id"] == id.as_str()) {
+                Some((_, _, json)) => json!({"outcome": "resource", "value": json}),
+                None => json!({"outcome": "missing"}),
+            },
+            "search" => {
+                let all: Vec<&String> = store.iter().filter(|(t, _, _)| *t == rt).map(|(_, _, j)| j).collect();
+                json!({"outcome": "page", "total": all.len(), "resources": all, "exact": false})
+            }
+            "create" | "replace" => {
+                let id = effect["id"].as_str().expect("id").to_string();
+                let resource = effect["resource"].as_str().expect("resource text").to_string();
+                store.retain(|(t, i, _)| !(*t == rt && *i == id));
+                store.push((rt.clone(), id, resource.clone()));
+                json!({"outcome": "written", "value": resource})
+            }
+            "delete" => {
+                store.retain(|(t, i, _)| !(*t == rt && effect["id"] == i.as_str()));
+                json!({"outcome": "deleted"})
+            }
+            other => panic!("unexpected effect {other}: {effect}"),
+        };
+        let (rc, next) = call(host, "server.next", &json!({"conversation": conversation, "outcome": outcome}));
+        assert_eq!(rc, 0, "{next}");
+        assert_eq!(next["conversation"], conversation);
+        reply = next;
+    }
+    panic!("conversation did not respond within 20 steps");
+}
+
+#[test]
+fn rfc7644_3_3_post_users_conversation_through_the_c_abi() {
+    let host = open();
+    let mut store = Vec::new();
+    let body = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "bjensen", "name": {"givenName": "Barbara"}});
+    let start = json!({
+        "request": {"method": "POST", "path": "/Users", "query": "", "headers": [["Content-Type", "application/scim+json"]], "body": body.to_string()},
+        "now": "2026-11-22T07:00:00Z",
+        "newId": "2819c223-7f76-453a-919d-413861904646"
+    });
+    let respond = converse(host, &mut store, &start);
+    assert_eq!(respond["status"], 201, "{respond}");
+    let created: Value = serde_json::from_str(respond["body"].as_str().expect("body text")).expect("body JSON");
+    assert_eq!(created["id"], "2819c223-7f76-453a-919d-413861904646");
+    assert_eq!(created["userName"], "bjensen");
+    let headers = respond["headers"].as_array().expect("headers");
+    assert!(headers.iter().any(|h| h[0].as_str().is_some_and(|n| n.eq_ignore_ascii_case("location"))), "{respond}");
+    assert_eq!(store.len(), 1);
+
+    let get = json!({
+        "request": {"method": "GET", "path": "/Users/2819c223-7f76-453a-919d-413861904646", "query": "", "headers": [], "body": ""},
+        "now": "2026-11-22T07:00:01Z", "newId": "unused"
+    });
+    let respond = converse(host, &mut store, &get);
+    assert_eq!(respond["status"], 200, "{respond}");
     close(host);
 }
