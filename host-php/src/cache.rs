@@ -58,27 +58,14 @@ pub fn engine() -> Result<Engine, String> {
 
 type WasmKey = (PathBuf, u64, Option<SystemTime>);
 
-static ARTEFACT_NAMES: OnceLock<Mutex<HashMap<WasmKey, PathBuf>>> = OnceLock::new();
+static DIGESTS: OnceLock<Mutex<HashMap<WasmKey, String>>> = OnceLock::new();
 static LOADED: OnceLock<Mutex<HashMap<PathBuf, Arc<Loaded>>>> = OnceLock::new();
 
 /// Loads (once per process) the precompiled artefact for the component at `component_path`.
 pub fn load(component_path: &Path, precompiled_dir: &Path) -> Result<Arc<Loaded>, String> {
     let engine = engine()?;
-    let meta = std::fs::metadata(component_path)
-        .map_err(|e| format!("cannot read component {}: {e}; run ./build.sh", component_path.display()))?;
-    let key = (component_path.to_path_buf(), meta.len(), meta.modified().ok());
-    let names = ARTEFACT_NAMES.get_or_init(Default::default);
-    let cached_name = names.lock().map_err(|_| "artefact name cache poisoned")?.get(&key).cloned();
-    let artefact = match cached_name {
-        Some(a) if a.parent() == Some(precompiled_dir) => a,
-        _ => {
-            let wasm = std::fs::read(component_path)
-                .map_err(|e| format!("cannot read component {}: {e}; run ./build.sh", component_path.display()))?;
-            let a = scim_engine_config::artefact_path(precompiled_dir, &engine, &wasm);
-            names.lock().map_err(|_| "artefact name cache poisoned")?.insert(key, a.clone());
-            a
-        }
-    };
+    let digest = component_digest(component_path)?;
+    let artefact = find_artefact(component_path, precompiled_dir, &digest)?;
     let loaded = LOADED.get_or_init(Default::default);
     if let Some(l) = loaded.lock().map_err(|_| "component cache poisoned")?.get(&artefact) {
         return Ok(l.clone());
@@ -88,20 +75,58 @@ pub fn load(component_path: &Path, precompiled_dir: &Path) -> Result<Arc<Loaded>
     Ok(l)
 }
 
+/// The component's digest, read once per process and file version.
+fn component_digest(component_path: &Path) -> Result<String, String> {
+    let unreadable =
+        |e: std::io::Error| format!("cannot read component {}: {e}; run ./build.sh", component_path.display());
+    let meta = std::fs::metadata(component_path).map_err(unreadable)?;
+    let key = (component_path.to_path_buf(), meta.len(), meta.modified().ok());
+    let digests = DIGESTS.get_or_init(Default::default);
+    if let Some(d) = digests.lock().map_err(|_| "digest cache poisoned")?.get(&key) {
+        return Ok(d.clone());
+    }
+    let wasm = std::fs::read(component_path).map_err(unreadable)?;
+    let d = scim_engine_config::component_digest(&wasm);
+    digests.lock().map_err(|_| "digest cache poisoned")?.insert(key, d.clone());
+    Ok(d)
+}
+
+/// The newest artefact in `dir` for this wasmtime version and component.
+fn find_artefact(component_path: &Path, dir: &Path, digest: &str) -> Result<PathBuf, String> {
+    let expected =
+        dir.join(format!("scim_engine-wasmtime{}-<engine hash>-{digest}.cwasm", scim_engine_config::WASMTIME_VERSION));
+    let missing = || {
+        format!(
+            "no precompiled artefact {} for component {} and this library (wasmtime {}); this library never \
+             compiles: run ./build.sh (it runs scim-precompile <component.wasm> <dir>)",
+            expected.display(),
+            component_path.display(),
+            scim_engine_config::WASMTIME_VERSION
+        )
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(missing()),
+        Err(e) => return Err(format!("cannot list precompiled artefacts in {}: {e}", dir.display())),
+    };
+    let mut best: Option<(Option<SystemTime>, PathBuf)> = None;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !scim_engine_config::is_artefact_for(name, digest) {
+            continue;
+        }
+        let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
+        if best.as_ref().is_none_or(|(m, _)| modified > *m) {
+            best = Some((modified, entry.path()));
+        }
+    }
+    best.map(|(_, p)| p).ok_or_else(missing)
+}
+
 fn deserialize(engine: Engine, component_path: &Path, artefact: PathBuf) -> Result<Loaded, String> {
     let shown = artefact.display();
-    let meta = match std::fs::metadata(&artefact) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(format!(
-                "no precompiled artefact {shown} for component {} and this library build (wasmtime {}); \
-                 this library never compiles: run ./build.sh (it runs scim-precompile <component.wasm> <dir>)",
-                component_path.display(),
-                scim_engine_config::WASMTIME_VERSION
-            ))
-        }
-        Err(e) => return Err(format!("cannot read precompiled artefact {shown}: {e}")),
-    };
+    let meta = std::fs::metadata(&artefact).map_err(|e| format!("cannot read precompiled artefact {shown}: {e}"))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

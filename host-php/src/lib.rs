@@ -9,10 +9,4 @@ mod wasi;
 
 pub use abi::{scim_free, scim_host_abi_version, scim_host_call, scim_host_close, scim_host_open, ABI_VERSION};
 pub use host::ScimHost;
-pub use scim_engine_config::{artefact_file_name, WASMTIME_VERSION};
-
-/// The artefact path the library looks for, for the component bytes `wasm` in `dir`.
-pub fn artefact_path_for(dir: &std::path::Path, wasm: &[u8]) -> Result<std::path::PathBuf, String> {
-    let engine = cache::engine()?;
-    Ok(scim_engine_config::artefact_path(dir, &engine, wasm))
-}
+pub use scim_engine_config::WASMTIME_VERSION;

@@ -271,7 +271,7 @@ fn missing_artefact_says_to_run_build_sh() {
 fn corrupt_artefact_names_the_file_and_what_to_do() {
     let dir = tmp("corrupt");
     let wasm = std::fs::read(component()).expect("component");
-    let path = scim_host::artefact_path_for(&dir, &wasm).expect("path");
+    let path = scim_precompile::precompile(&wasm, &dir).expect("precompile");
     std::fs::write(&path, b"\x7fELF not really").expect("write");
     let err = open_with(json!({"precompiledDir": dir})).expect_err("corrupt artefact");
     assert!(err.contains(&path.display().to_string()), "{err}");

@@ -7,9 +7,8 @@ use wasmtime::{Engine, Result};
 
 /// Compiles `wasm` (component bytes) into `out_dir`, atomically; returns the artefact path.
 pub fn precompile(wasm: &[u8], out_dir: &Path) -> Result<PathBuf> {
-    let runtime_engine = Engine::new(&scim_engine_config::runtime_config())?;
     let compile_engine = Engine::new(&scim_engine_config::compile_config())?;
-    let path = scim_engine_config::artefact_path(out_dir, &runtime_engine, wasm);
+    let path = scim_engine_config::artefact_path(out_dir, wasm)?;
     let bytes = compile_engine.precompile_component(wasm)?;
     std::fs::create_dir_all(out_dir)?;
     // Write next to the target and rename: a reader never sees a half-written artefact.
