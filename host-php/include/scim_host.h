@@ -14,6 +14,8 @@
  *   instance is kept for "input" and dropped for trap/deadline/memory/panic/abi.
  * - open's *err is plain UTF-8 text, not JSON.
  * - One ScimHost must not be used by two threads at the same time.
+ * - options.precompiledDir defaults to "<dir of component>/precompiled"; artefact naming and lookup are
+ *   described in ABI.md.
  */
 
 typedef struct ScimHost ScimHost;
