@@ -127,11 +127,11 @@ impl ScimHost {
         let mut store =
             Store::new(&l.engine, HostState { limits: Limits { inner: limits, refused: false }, stderr: vec![] });
         store.limiter(|s| &mut s.limits);
-        store.set_epoch_deadline(self.deadline_ticks());
+        store.set_epoch_deadline(self.setup_ticks());
         let instance = l.linker.instantiate(&mut store, &l.component).map_err(|e| failure(&e, store.data()))?;
         let open = primitives_func(l, &instance, &mut store, "[static]engine.open")?;
         let mut results = [Val::Bool(false)];
-        store.set_epoch_deadline(self.deadline_ticks());
+        store.set_epoch_deadline(self.setup_ticks());
         open.call(&mut store, &[Val::String(self.config_json.clone())], &mut results)
             .map_err(|e| failure(&e, store.data()))?;
         let engine = match &results[0] {
@@ -145,6 +145,12 @@ impl ScimHost {
             _ => return Err(HostError::abi("engine.open returned an unexpected value")),
         };
         Ok(Live { store, instance, engine, conversations: BTreeMap::new(), next_conversation: 1 })
+    }
+
+    /// Instantiation and `engine.open` depend on the admin's config, not on request data: they get at
+    /// least a second, so a tight per-call deadline cannot make opening fail.
+    fn setup_ticks(&self) -> u64 {
+        self.deadline_ticks().max(1000 / scim_engine_config::EPOCH_TICK_MS)
     }
 
     fn deadline_ticks(&self) -> u64 {
