@@ -17,9 +17,13 @@ test('there are conversations to replay', () => {
   assert.ok(idps.length > 0, `no fixture directories under ${FIXTURES}`);
 });
 
+const searches = { exact: 0, candidates: 0 };
+
 for (const idp of idps) {
   test(`${idp} conversation`, () => {
-    const { files, problems, text } = replayDir(component, idp);
+    const { files, problems, text, searches: s } = replayDir(component, idp);
+    searches.exact += s.exact;
+    searches.candidates += s.candidates;
     assert.ok(files > 0, `${idp}: no exchanges`);
     const { rustPath, rust } = writeTranscript(idp, text);
     assert.deepEqual(problems, [], `${problems.length} of ${files} exchanges differ from the fixtures:\n${problems.join('\n')}`);
@@ -31,3 +35,8 @@ for (const idp of idps) {
     assert.ok(diff === undefined, `${idp}: JS transcript differs from the Rust transcript ${rustPath}\n${diff}`);
   });
 }
+
+test('the fixtures exercise both answers of the search contract', () => {
+  assert.ok(searches.exact > 0, 'no search was answered exactly');
+  assert.ok(searches.candidates > 0, 'no search was answered with candidates');
+});

@@ -24,4 +24,4 @@ cd "$here"
 npm ci --no-audit --no-fund --loglevel=error
 rm -rf gen
 npx --no-install jco transpile "$wasm" --name scim_engine -o gen --quiet
-node --test --test-reporter=spec replay.test.js
+node --test --test-reporter=spec json.test.js replay.test.js

@@ -140,7 +140,12 @@ export function replayDir(component, idp) {
   } finally {
     engine[Symbol.dispose]();
   }
-  return { files: files.length, problems, text: `${JSON.stringify(transcript, null, 2)}\n` };
+  return {
+    files: files.length,
+    problems,
+    text: `${JSON.stringify(transcript, null, 2)}\n`,
+    searches: { exact: store.exactSearches, candidates: store.candidateSearches },
+  };
 }
 
 /** Writes the JS transcript and returns it with the Rust one (undefined when missing). */
