@@ -30,5 +30,5 @@ fn jumpcloud_conversation() {
 
 #[test]
 fn rfc7644_plain_client_conversation() {
-    assert_eq!(replay_dir(&fixtures_dir().join("rfc7644")), 14);
+    assert_eq!(replay_dir(&fixtures_dir().join("rfc7644")), 15);
 }

@@ -10,11 +10,6 @@ import { byteOrder, canonical } from './json.js';
 
 const PUSHED_DOWN = ['id', 'userName', 'externalId', 'displayName'];
 
-/** ASCII-only case-insensitive equality (Rust `eq_ignore_ascii_case`). */
-function eqIgnoreAsciiCase(a, b) {
-  const lower = (s) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  return a.length === b.length && lower(a) === lower(b);
-}
 
 /** A top-level string attribute of a parsed resource, or undefined. */
 function str(r, attr) {
@@ -48,7 +43,7 @@ function evaluate(plan, r) {
     const want = str(plan, 'value') ?? '';
     const exact = typeof plan.caseExact === 'boolean' ? plan.caseExact : false;
     const v = str(r, attr);
-    return v !== undefined && (exact ? v === want : eqIgnoreAsciiCase(v, want));
+    return v !== undefined && (exact ? v === want : v.toLowerCase() === want.toLowerCase());
   }
   return false;
 }
