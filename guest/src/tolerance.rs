@@ -51,11 +51,14 @@ pub enum Rule {
     /// A request path with a trailing slash (`/Users/`): tenant URLs
     /// configured with one.
     TrailingSlash,
+    /// One value where a PATCH targets a multi-valued attribute
+    /// (`{"op":"add","path":"members","value":"<id>"}`): read as a one-element array.
+    SingleValueForMultiValued,
 }
 
 impl Rule {
     /// Every rule, in a stable order.
-    pub const ALL: [Rule; 15] = [
+    pub const ALL: [Rule; 16] = [
         Rule::PatchOpAnyCase,
         Rule::StringBooleans,
         Rule::DottedKeysInPatchValue,
@@ -71,6 +74,7 @@ impl Rule {
         Rule::SchemasOmitted,
         Rule::QueryParameterAnyCase,
         Rule::TrailingSlash,
+        Rule::SingleValueForMultiValued,
     ];
 
     /// The rule's stable name, used in configuration and reports.
@@ -91,6 +95,7 @@ impl Rule {
             Rule::SchemasOmitted => "schemas-omitted",
             Rule::QueryParameterAnyCase => "query-parameter-any-case",
             Rule::TrailingSlash => "trailing-slash",
+            Rule::SingleValueForMultiValued => "single-value-for-multi-valued",
         }
     }
 
