@@ -28,6 +28,8 @@ pub struct Loaded {
     pub primitives: Option<ComponentExportIndex>,
     /// `scim:engine/server@..` export, when present.
     pub server: Option<ComponentExportIndex>,
+    /// The component's imports (WASI interfaces), for `host.info`.
+    pub imports: Vec<String>,
 }
 
 static ENGINE: OnceLock<Result<Engine, String>> = OnceLock::new();
@@ -153,6 +155,7 @@ fn deserialize(engine: Engine, component_path: &Path, artefact: PathBuf) -> Resu
             component.component_type().exports(&engine).map(|(n, _)| n.to_string()).find(|n| n.starts_with(prefix))?;
         component.get_export_index(None, name.as_str())
     };
+    let imports = component.component_type().imports(&engine).map(|(n, _)| n.to_string()).collect();
     let primitives = find("scim:engine/primitives@");
     let server = find("scim:engine/server@");
     Ok(Loaded {
@@ -163,5 +166,6 @@ fn deserialize(engine: Engine, component_path: &Path, artefact: PathBuf) -> Resu
         component_path: component_path.to_path_buf(),
         primitives,
         server,
+        imports,
     })
 }

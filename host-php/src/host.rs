@@ -210,6 +210,7 @@ impl ScimHost {
             "deadlineMs": self.deadline_ms,
             "memoryLimitBytes": self.memory_limit,
             "server": self.loaded.server.is_some(),
+            "imports": self.loaded.imports,
         })
     }
 

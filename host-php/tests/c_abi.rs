@@ -124,6 +124,38 @@ fn open_loads_the_precompiled_artefact_and_host_info_says_so() {
     close(host);
 }
 
+/// Only stdout/stderr are implemented; any other import traps when called. A new kind of import (e.g.
+/// `wasi:random` from a HashMap, `wasi:clocks`) would fail at run time, so it must fail here first.
+#[test]
+fn component_imports_only_the_wasi_interfaces_the_host_provides_or_never_calls() {
+    let host = open();
+    let (_, info) = call(host, "host.info", &json!({}));
+    let allowed = [
+        "wasi:cli/environment@",
+        "wasi:cli/exit@",
+        "wasi:cli/stdin@",
+        "wasi:cli/stdout@",
+        "wasi:cli/stderr@",
+        "wasi:cli/terminal-input@",
+        "wasi:cli/terminal-output@",
+        "wasi:cli/terminal-stdin@",
+        "wasi:cli/terminal-stdout@",
+        "wasi:cli/terminal-stderr@",
+        "wasi:io/error@",
+        "wasi:io/poll@",
+        "wasi:io/streams@",
+        // Types only (records used by the exports), nothing to call.
+        "scim:engine/types@",
+    ];
+    let imports = info["imports"].as_array().expect("imports");
+    assert!(imports.iter().any(|i| i.as_str().is_some_and(|i| i.starts_with("wasi:cli/stderr@"))), "{info}");
+    for import in imports {
+        let name = import.as_str().expect("name");
+        assert!(allowed.iter().any(|a| name.starts_with(a)), "new import {name}: provide it or remove its cause");
+    }
+    close(host);
+}
+
 #[test]
 fn primitives_round_trip_compile_filter_and_evaluate() {
     let host = open();
