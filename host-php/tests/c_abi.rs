@@ -10,23 +10,23 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The component: $SCIM_COMPONENT, dist/, or the release guest build (built here when missing).
+/// The component: $SCIM_COMPONENT, else the guest built fresh (release, wasm32-wasip2) into a target
+/// directory of its own, so the nested cargo never waits on the lock of the build running these tests.
 fn component() -> PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
         if let Ok(p) = std::env::var("SCIM_COMPONENT") {
             return PathBuf::from(p);
         }
-        let built = workspace().join("target/wasm32-wasip2/release/scim_engine.wasm");
-        if !built.exists() {
-            let status = std::process::Command::new(env!("CARGO"))
-                .args(["build", "-p", "scim-engine", "--target", "wasm32-wasip2", "--release"])
-                .current_dir(workspace())
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building the guest component failed");
-        }
-        built
+        let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("guest-target");
+        let status = std::process::Command::new(env!("CARGO"))
+            .args(["build", "-q", "-p", "scim-engine", "--target", "wasm32-wasip2", "--release", "--target-dir"])
+            .arg(&target)
+            .current_dir(workspace())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the guest component failed");
+        target.join("wasm32-wasip2/release/scim_engine.wasm")
     })
     .clone()
 }
