@@ -24,6 +24,7 @@ pub struct HostState {
 /// `StoreLimits` that remembers whether it refused a memory growth.
 struct Limits {
     inner: StoreLimits,
+    cap: usize,
     refused: bool,
 }
 
@@ -124,8 +125,10 @@ impl ScimHost {
     fn instantiate(&self) -> Result<Live, HostError> {
         let l = &self.loaded;
         let limits = StoreLimitsBuilder::new().memory_size(self.memory_limit).build();
-        let mut store =
-            Store::new(&l.engine, HostState { limits: Limits { inner: limits, refused: false }, stderr: vec![] });
+        let mut store = Store::new(
+            &l.engine,
+            HostState { limits: Limits { inner: limits, cap: self.memory_limit, refused: false }, stderr: vec![] },
+        );
         store.limiter(|s| &mut s.limits);
         store.set_epoch_deadline(self.setup_ticks());
         let instance = l.linker.instantiate(&mut store, &l.component).map_err(|e| failure(&e, store.data()))?;
@@ -330,9 +333,14 @@ fn failure(err: &wasmtime::Error, state: &HostState) -> HostError {
     }
     let output = String::from_utf8_lossy(&state.stderr);
     if state.limits.refused {
+        let said = output.trim();
+        let said = if said.is_empty() { String::new() } else { format!(" (guest said: {said})") };
         return HostError {
             kind: "memory",
-            message: format!("the guest needed more memory than options.memoryLimitBytes ({err:#}) {}", output.trim()),
+            message: format!(
+                "the guest needed more than options.memoryLimitBytes ({} bytes) of memory{said}",
+                state.limits.cap
+            ),
         };
     }
     if let Some(message) = panic_message(&output) {
