@@ -9,7 +9,7 @@
 # Prints a Markdown report on stdout (and into the file $BENCH_OUT when set).
 # Needs the built artefacts: dist/ (./build.sh) or SCIM_HOST_LIBRARY, SCIM_COMPONENT, SCIM_HOST_HEADER,
 # SCIM_PRECOMPILED_DIR. Environment: BENCH_DURATION (10s), BENCH_CONNECTIONS (4), BENCH_THREADS (2),
-# BENCH_SKIP_FPM=1, BENCH_SKIP_PEER=1, BENCH_VENV (~/.cache/scim-bench/venv).
+# BENCH_SKIP_FPM=1, BENCH_FPM_MODE (preload | simple: README's two FPM set-ups), BENCH_SKIP_PEER=1, BENCH_VENV (~/.cache/scim-bench/venv).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="$(pwd)"
@@ -106,8 +106,9 @@ env[SCIM_DATA_DIR] = $d/data
 env[SCIM_BASE_URL] = http://127.0.0.1:$hport/scim/v2
 CONF
     preload_user="www-data"; [ "$(id -u)" = 0 ] && preload_user=root
-    "$fpm" --nodaemonize --fpm-config "$d/fpm.conf" -R -d ffi.enable=preload -d opcache.enable=1 \
-        -d opcache.preload="$root/host-php/php/preload.php" -d opcache.preload_user="$preload_user" >"$d/fpm.out" 2>&1 &
+    fpm_ini=(-d ffi.enable=preload -d opcache.enable=1 -d opcache.preload="$root/host-php/php/preload.php" -d opcache.preload_user="$preload_user")
+    [ "${BENCH_FPM_MODE:-preload}" = simple ] && fpm_ini=(-d ffi.enable=true)
+    "$fpm" --nodaemonize --fpm-config "$d/fpm.conf" -R "${fpm_ini[@]}" >"$d/fpm.out" 2>&1 &
     pids+=($!)
     nuser=""; [ "$(id -u)" = 0 ] && nuser="user root;"
     cat >"$d/nginx.conf" <<CONF
@@ -145,7 +146,8 @@ fi
 
 # Peer: scim2-server (in-memory, Python wsgiref threading server), pinned.
 if [ "${BENCH_SKIP_PEER:-0}" != 1 ]; then
-    if [ ! -x "$venv/bin/scim2-server" ] || ! "$venv/bin/pip" show scim2-server 2>/dev/null | grep -qx "Version: $peer_version"; then
+    installed="$("$venv/bin/pip" show scim2-server 2>/dev/null || true)"
+    if ! grep -qx "Version: $peer_version" <<<"$installed"; then
         log "installing scim2-server==$peer_version into $venv"
         python3 -m venv "$venv"
         "$venv/bin/pip" install -q "scim2-server==$peer_version"

@@ -25,19 +25,33 @@ foreach (array_keys($servers) as $s) {
 }
 
 echo "### Engine cost per request, warm (one PHP process, Server::handle + SqliteStorage, 1k users)\n\n";
-echo "Engine = time inside `Engine::call` (PHP JSON encode/decode + FFI + wasm), storage = time inside `Storage`.\n\n";
-echo "| request | engine calls | total µs (median / mean) | engine µs (median / mean) | storage µs (median) | engine % of Server::handle | engine % of HTTP request (php -S) |\n| --- | --- | --- | --- | --- | --- | --- |\n";
+echo "Engine = time inside `Engine::call` (PHP JSON encode/decode + FFI + wasm), storage = time inside `Storage`; 2000 requests of each kind after 20 warm-up requests.\n\n";
+echo "| request | engine calls | total µs (median / mean) | engine µs (median / mean) | storage µs (median) | engine % of Server::handle (sum) |\n| --- | --- | --- | --- | --- | --- |\n";
 foreach (['get' => 'GET ?filter=userName eq', 'post' => 'POST /Users', 'patch' => 'PATCH /Users/{id}'] as $k => $label) {
     $w = $warm[$k] ?? null;
-    if ($w === null) {
-        continue;
+    if ($w !== null) {
+        printf("| %s | %s | %s / %s | %s / %s | %s | %s %% |\n", $label, $w['engineCallsPerRequest'], $w['totalUsMedian'], $w['totalUsMean'], $w['engineUsMedian'], $w['engineUsMean'], $w['storageUsMedian'], $w['enginePct']);
     }
-    $http = $rps['php-s'][$k]['rps'] ?? null;
-    $httpPct = $http ? sprintf('%.1f %% (of %.0f µs = 1 / %.0f rps)', 100 * $w['engineUsMean'] / (1e6 / $http), 1e6 / $http, $http) : 'n/a';
-    printf("| %s | %s | %s / %s | %s / %s | %s | %s %% | %s |\n", $label, $w['engineCallsPerRequest'], $w['totalUsMedian'], $w['totalUsMean'], $w['engineUsMedian'], $w['engineUsMean'], $w['storageUsMedian'], $w['enginePct'], $httpPct);
+}
+$sv = $warm['servedGet'] ?? null;
+if ($sv !== null) {
+    echo "\n### Engine cost per request as a php -S / FPM worker pays it (statics reset per request)\n\n";
+    echo "Simulated in one process, 300 GET-by-filter cycles: new SqliteStorage, FFI cache cleared + `EngineLibrary::open`, `Server::handle`, engine close, connection close (the compiled component stays cached in the process, as in a worker). Medians, µs:\n\n";
+    printf("| SQLite open (+ migrate) | engine open | handle (of which engine calls) | engine close | SQLite close | total | engine share (open + calls + close) |\n| --- | --- | --- | --- | --- | --- | --- |\n| %s | %s | %s (%s) | %s | %s | %s | %s %% |\n",
+        $sv['sqliteOpenUsMedian'], $sv['engineOpenUsMedian'], $sv['handleUsMedian'], $sv['handleEngineUsMedian'], $sv['engineCloseUsMedian'], $sv['sqliteCloseUsMedian'], $sv['totalUsMedian'], $sv['enginePct']);
+    $engineUs = $sv['engineOpenUsMedian'] + $sv['handleEngineUsMedian'] + $sv['engineCloseUsMedian'];
+    echo "\nEngine share of a whole HTTP request on php -S (service time = 1 / rps, php -S being single-threaded); POST/PATCH: engine open + close + warm engine calls (mean), an estimate:\n\n| request | php -S service time µs | engine µs | engine % of HTTP request |\n| --- | --- | --- | --- |\n";
+    foreach (['get' => 'GET by filter', 'post' => 'POST', 'patch' => 'PATCH'] as $k => $label) {
+        $r = $rps['php-s'][$k]['rps'] ?? null;
+        if ($r === null || $r <= 0) {
+            continue;
+        }
+        $e = $k === 'get' ? $engineUs : $sv['engineOpenUsMedian'] + $sv['engineCloseUsMedian'] + ($warm[$k]['engineUsMean'] ?? 0);
+        printf("| %s | %.0f | %.0f | %.1f %% |\n", $label, 1e6 / $r, $e, 100 * $e / (1e6 / $r));
+    }
 }
 if ($warm !== null) {
-    printf("\nEngine open per request (what php -S / FPM pay: statics reset per request; the compiled component is cached per process): median %s ms, p95 %s ms.\n", $warm['openMs']['median'], $warm['openMs']['p95']);
+    printf("\nEngine open alone, FFI already loaded, warm process: median %s ms, p95 %s ms.\n", $warm['openMs']['median'], $warm['openMs']['p95']);
 }
 if ($fresh !== null) {
     echo "\n### Fresh process (`php` CLI start + autoload + FFI load + engine open + first GET-by-filter)\n\n";

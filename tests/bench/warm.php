@@ -9,6 +9,7 @@ declare(strict_types=1);
 
 namespace Scim\Bench;
 
+use Scim\Host\Ffi\EngineLibrary;
 use Scim\Host\Server;
 use Scim\Host\Storage\SqliteStorage;
 
@@ -85,5 +86,46 @@ foreach ($kinds as $kind) {
         'engineCallsPerRequest' => round($calls / $requests, 2),
         'unexpected' => $bad,
     ];
+}
+// Served mode: what one request costs in a long-lived php -S / FPM worker, where PHP resets statics
+// between requests: new SqliteStorage (connection + migrate), FFI::cdef (header parse) + engine open,
+// one GET-by-filter, engine close, connection close. The compiled component stays cached in the process.
+if (in_array('get', $kinds, true)) {
+    unset($server, $storage, $sqlite, $engine); // no connection stays open, as in a served request
+    gc_collect_cycles();
+    $cache = new \ReflectionProperty(EngineLibrary::class, 'ffiCache');
+    $phases = ['sqliteOpen' => [], 'engineOpen' => [], 'handle' => [], 'handleEngine' => [], 'engineClose' => [], 'sqliteClose' => [], 'total' => []];
+    for ($i = 0; $i < 300; $i++) {
+        $cache->setValue(null, []);
+        $t0 = hrtime(true);
+        $st = new SqliteStorage($db);
+        $t1 = hrtime(true);
+        $lib = openEngine();
+        $t2 = hrtime(true);
+        $te = new TimingEngine($lib);
+        $resp = (new Server($te, $st, null))->handle(request('GET', '/Users', filterQuery('bench.user' . (($i * 7919) % $users))));
+        $t3 = hrtime(true);
+        $handleEngine = $te->ns;
+        $lib->close();
+        unset($lib, $te);
+        $t4 = hrtime(true);
+        unset($st);
+        $t5 = hrtime(true);
+        if ($resp->status !== 200) {
+            fwrite(STDERR, "served get: unexpected {$resp->status}\n");
+        }
+        if ($i < 5) {
+            continue; // warm-up
+        }
+        foreach (['sqliteOpen' => $t1 - $t0, 'engineOpen' => $t2 - $t1, 'handle' => $t3 - $t2, 'handleEngine' => $handleEngine, 'engineClose' => $t4 - $t3, 'sqliteClose' => $t5 - $t4, 'total' => $t5 - $t0] as $k => $ns) {
+            $phases[$k][] = $ns / 1e3;
+        }
+    }
+    $served = [];
+    foreach ($phases as $k => $xs) {
+        $served[$k . 'UsMedian'] = round(median($xs), 1);
+    }
+    $served['enginePct'] = round(100 * ($served['engineOpenUsMedian'] + $served['handleEngineUsMedian'] + $served['engineCloseUsMedian']) / $served['totalUsMedian'], 1);
+    $out['servedGet'] = $served;
 }
 echo json_encode($out, JSON_PRETTY_PRINT), "\n";
