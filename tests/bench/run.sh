@@ -5,7 +5,8 @@
 #  2. requests/s under wrk (10 s, 2 threads, few connections, 127.0.0.1 only) for GET-by-filter, POST,
 #     PATCH against: the one-command server (php -S, single-threaded), PHP-FPM behind nginx (when
 #     php-fpm8.2 and nginx are installed), and scim2-server (PyPI, pinned) as a peer;
-#  3. list-by-`userName eq` latency at 1k vs 100k users.
+#  3. list-by-`userName eq` latency at 1k vs 100k users;
+#  4. one SQLite write per connection life cycle (why served writes are slow).
 # Prints a Markdown report on stdout (and into the file $BENCH_OUT when set).
 # Needs the built artefacts: dist/ (./build.sh) or SCIM_HOST_LIBRARY, SCIM_COMPONENT, SCIM_HOST_HEADER,
 # SCIM_PRECOMPILED_DIR. Environment: BENCH_DURATION (10s), BENCH_CONNECTIONS (4), BENCH_THREADS (2),
@@ -66,6 +67,8 @@ log "warm, 1k users"
 php "$bench/warm.php" "$work/db" 1000 2000 >"$work/out/warm-1k.json"
 log "warm, 100k users (seeding through SqliteStorage)"
 php "$bench/warm.php" "$work/db" 100000 2000 get >"$work/out/warm-100k.json"
+log "SQLite connection life cycle"
+php "$bench/sqlite_lifecycle.php" "$work/db" >"$work/out/sqlite-lifecycle.json"
 log "fresh processes"
 php "$bench/fresh.php" "$work/db" 20 >"$work/out/fresh.json"
 

@@ -86,6 +86,12 @@ if ($warm !== null && $big !== null) {
     printf("\nRatio 100k / 1k: %.2fx (median), %.2fx (mean); target < 1.5x. Seeding 100k users through SqliteStorage::create took %s s.\n",
         $big['get']['totalUsMedian'] / $warm['get']['totalUsMedian'], $big['get']['totalUsMean'] / $warm['get']['totalUsMean'], $big['seedSeconds']);
 }
+$lc = $read('sqlite-lifecycle');
+if ($lc !== null) {
+    echo "\n### One SqliteStorage::create per connection life cycle (median ms)\n\n";
+    printf("| fresh connection per request (index.php today) | same, another connection held open | persistent PDO connection |\n| --- | --- | --- |\n| %s | %s | %s |\n",
+        $lc['perRequestConnectionMsMedian'], $lc['anotherConnectionOpenMsMedian'], $lc['persistentPdoMsMedian']);
+}
 $bad = 0;
 foreach ([$warm, $big] as $w) {
     foreach (['get', 'post', 'patch'] as $k) {
