@@ -363,3 +363,32 @@ fn large_group_membership_changes() {
     let (out, _) = run(&strict(), "Group", &g, ops).unwrap();
     assert_eq!(out["members"].as_array().unwrap().len(), 20_999);
 }
+
+#[test]
+fn group_member_added_as_one_bare_id_not_in_an_array() {
+    let ops = json!([{"op": "add", "path": "members", "value": "00u1a7zqj1CQMEKXGMQS"}]);
+    let mut both = Tolerances::strict();
+    both.set(Rule::SingleValueForMultiValued, true);
+    both.set(Rule::BareMemberIds, true);
+    let e = Engine::new(Config { tolerances: both, ..Default::default() }).unwrap();
+    let out = ok_firing(&e, "Group", &group(), ops.clone(), Rule::SingleValueForMultiValued);
+    assert_eq!(member_ids(&out), [M1, M2, M3, "00u1a7zqj1CQMEKXGMQS"]);
+    let (_, fired) = run(&lenient(), "Group", &group(), ops.clone()).unwrap();
+    assert!(fired.contains(&Rule::BareMemberIds));
+    err(&only(Rule::BareMemberIds), "Group", &group(), ops.clone(), ScimType::InvalidValue);
+    err(&strict(), "Group", &group(), ops, ScimType::InvalidValue);
+}
+
+#[test]
+fn one_email_object_added_without_an_array() {
+    let ops = json!([{"op": "add", "path": "emails", "value": {"value": "home@contoso.com", "type": "home"}}]);
+    let out = ok_firing(
+        &only(Rule::SingleValueForMultiValued),
+        "User",
+        &user(),
+        ops.clone(),
+        Rule::SingleValueForMultiValued,
+    );
+    assert_eq!(out["emails"].as_array().map(Vec::len), Some(2));
+    err(&strict(), "User", &user(), ops, ScimType::InvalidValue);
+}
