@@ -8,6 +8,8 @@
 //! guest that actually calls one fails loudly. `tests/component_imports.rs`
 //! keeps the import list pinned.
 
+pub mod fixtures;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use wasmtime::component::{Component, Linker, ResourceAny};
@@ -44,8 +46,8 @@ pub fn compiled() -> &'static (wasmtime::Engine, Component) {
             panic!("{} does not exist: run ./build.sh first", path.display());
         }
         let engine = wasmtime::Engine::default();
-        let component = Component::from_file(&engine, &path)
-            .unwrap_or_else(|e| panic!("cannot compile {}: {e:#}", path.display()));
+        let component =
+            Component::from_file(&engine, &path).unwrap_or_else(|e| panic!("cannot compile {}: {e:#}", path.display()));
         (engine, component)
     })
 }
