@@ -2,6 +2,7 @@
 
 use crate::error::{Result, ScimError};
 use crate::schema::{Extension, Schema};
+use crate::server::ServerConfig;
 use crate::tolerance::{Rule, Tolerances};
 use serde_json::Value;
 
@@ -13,11 +14,18 @@ pub struct Config {
     pub enterprise_user: bool,
     /// Custom extensions: (resource type name, extension).
     pub extensions: Vec<(String, Extension)>,
+    /// The SCIM server's settings (`server` key).
+    pub server: ServerConfig,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { tolerances: Tolerances::default(), enterprise_user: true, extensions: Vec::new() }
+        Config {
+            tolerances: Tolerances::default(),
+            enterprise_user: true,
+            extensions: Vec::new(),
+            server: ServerConfig::default(),
+        }
     }
 }
 
@@ -36,10 +44,10 @@ impl Config {
                         config.tolerances = Tolerances::strict();
                     }
                 }
-                "tolerances" | "enterpriseUser" | "extensions" => {}
+                "tolerances" | "enterpriseUser" | "extensions" | "server" => {}
                 other => {
                     return Err(ScimError::invalid_value(format!(
-                        "unknown engine configuration key \"{other}\" (known: strict, tolerances, enterpriseUser, extensions)"
+                        "unknown engine configuration key \"{other}\" (known: strict, tolerances, enterpriseUser, extensions, server)"
                     )))
                 }
             }
@@ -68,8 +76,50 @@ impl Config {
                 config.extensions.push(extension_of(item)?);
             }
         }
+        if let Some(v) = obj.get("server") {
+            config.server = server_of(v)?;
+        }
         Ok(config)
     }
+}
+
+fn server_of(v: &Value) -> Result<ServerConfig> {
+    let obj = v.as_object().ok_or_else(|| ScimError::invalid_value("\"server\" must be an object"))?;
+    let mut out = ServerConfig::default();
+    for (key, v) in obj {
+        let number = || {
+            v.as_u64()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| ScimError::invalid_value(format!("\"server.{key}\" must be a positive integer")))
+        };
+        match key.as_str() {
+            "baseUrl" => {
+                let url = v
+                    .as_str()
+                    .ok_or_else(|| ScimError::invalid_value("\"server.baseUrl\" must be a URL string"))?;
+                out.base_url = url.trim_end_matches('/').to_string();
+            }
+            "maxPageSize" => out.max_page_size = u32::try_from(number()?).unwrap_or(u32::MAX),
+            "maxBodyBytes" => out.max_body_bytes = usize::try_from(number()?).unwrap_or(usize::MAX),
+            "patchResponse" => {
+                out.patch_returns_resource = match v.as_str() {
+                    Some("resource") => true,
+                    Some("none") => false,
+                    _ => {
+                        return Err(ScimError::invalid_value(
+                            "\"server.patchResponse\" must be \"resource\" or \"none\"",
+                        ))
+                    }
+                }
+            }
+            other => {
+                return Err(ScimError::invalid_value(format!(
+                    "unknown server configuration key \"{other}\" (known: baseUrl, maxPageSize, maxBodyBytes, patchResponse)"
+                )))
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn bool_of(key: &str, v: &Value) -> Result<bool> {

@@ -8,6 +8,7 @@ use crate::patch;
 use crate::projection::Projection;
 use crate::resource::{self, Context};
 use crate::schema::{Extension, ResourceType, SchemaRegistry, ENTERPRISE_USER_SCHEMA};
+use crate::server::ServerConfig;
 use crate::tolerance::{Fired, Leniency, Tolerances};
 use serde_json::Value;
 
@@ -23,6 +24,8 @@ pub struct Outcome<T> {
 pub struct Engine {
     pub registry: SchemaRegistry,
     pub tolerances: Tolerances,
+    /// The SCIM server's settings.
+    pub server: ServerConfig,
 }
 
 impl Default for Engine {
@@ -60,7 +63,11 @@ impl Engine {
             }
             list.push(ext);
         }
-        Ok(Engine { registry: SchemaRegistry::new(user_ext, group_ext), tolerances: config.tolerances })
+        Ok(Engine {
+            registry: SchemaRegistry::new(user_ext, group_ext),
+            tolerances: config.tolerances,
+            server: config.server,
+        })
     }
 
     /// Builds an engine from configuration JSON.

@@ -13,6 +13,7 @@ pub mod path;
 pub mod projection;
 pub mod resource;
 pub mod schema;
+pub mod server;
 pub mod tolerance;
 
 #[cfg(target_arch = "wasm32")]

@@ -204,6 +204,11 @@ pub fn canonical_value(
         return canonical_element(attr, value, path, ctx, leniency);
     }
     let Value::Array(items) = value else {
+        if ctx == Context::PatchValue
+            && leniency.permits(Rule::SingleValueForMultiValued, || format!("\"{path}\" given one value, not an array"))
+        {
+            return canonical_value(attr, &Value::Array(vec![value.clone()]), path, ctx, leniency);
+        }
         return Err(ScimError::invalid_value(format!("\"{path}\" is multi-valued and must be an array")));
     };
     let mut out = Vec::with_capacity(items.len());

@@ -45,11 +45,20 @@ pub enum Rule {
     SingleElementArrayForSingleValue,
     /// A resource body without `schemas` (RFC 7643 §3 requires it).
     SchemasOmitted,
+    /// Query parameter names in another case (`startindex`, `Filter`):
+    /// Microsoft's test traffic.
+    QueryParameterAnyCase,
+    /// A request path with a trailing slash (`/Users/`): tenant URLs
+    /// configured with one.
+    TrailingSlash,
+    /// One value where a PATCH targets a multi-valued attribute
+    /// (`{"op":"add","path":"members","value":"<id>"}`): read as a one-element array.
+    SingleValueForMultiValued,
 }
 
 impl Rule {
     /// Every rule, in a stable order.
-    pub const ALL: [Rule; 13] = [
+    pub const ALL: [Rule; 16] = [
         Rule::PatchOpAnyCase,
         Rule::StringBooleans,
         Rule::DottedKeysInPatchValue,
@@ -63,6 +72,9 @@ impl Rule {
         Rule::ReadOnlyEchoInPatch,
         Rule::SingleElementArrayForSingleValue,
         Rule::SchemasOmitted,
+        Rule::QueryParameterAnyCase,
+        Rule::TrailingSlash,
+        Rule::SingleValueForMultiValued,
     ];
 
     /// The rule's stable name, used in configuration and reports.
@@ -81,6 +93,9 @@ impl Rule {
             Rule::ReadOnlyEchoInPatch => "read-only-echo-in-patch",
             Rule::SingleElementArrayForSingleValue => "single-element-array-for-single-value",
             Rule::SchemasOmitted => "schemas-omitted",
+            Rule::QueryParameterAnyCase => "query-parameter-any-case",
+            Rule::TrailingSlash => "trailing-slash",
+            Rule::SingleValueForMultiValued => "single-value-for-multi-valued",
         }
     }
 
