@@ -247,3 +247,28 @@ fn custom_extension_configuration_matches_native() {
     let f = r#"urn:example:params:scim:schemas:extension:drupal:2.0:User:favouriteColour eq "blue""#;
     assert_eq!(c.compile_filter("User", f).expect("no trap"), native::outcome(n.compile_filter("User", f)));
 }
+
+#[test]
+fn idp_patches_apply_through_the_component_with_their_tolerances() {
+    let (mut c, _) = pair("{}");
+    let entra = c.apply_patch("User", ENTRA_USER, ENTRA_PATCH).expect("no trap").expect("Entra PATCH applies");
+    let fired = rules(&entra.tolerances);
+    for rule in ["patch-op-any-case", "dotted-keys-in-patch-value", "urn-keys-in-patch-value", "string-booleans"] {
+        assert!(fired.contains(&rule), "{rule} should fire: {fired:?}");
+    }
+    let user: serde_json::Value = serde_json::from_str(&entra.json).expect("JSON");
+    assert_eq!(user["active"], false);
+    assert_eq!(user["name"]["givenName"], "Adele J.");
+    assert_eq!(user["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["employeeNumber"], "701985");
+
+    let okta = c.apply_patch("User", OKTA_USER, OKTA_DEACTIVATE_PATCH).expect("no trap").expect("applies");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&okta.json).expect("JSON")["active"], false);
+
+    let group = c.apply_patch("Group", GROUP, &group_add_members_patch(50)).expect("no trap").expect("applies");
+    let members = serde_json::from_str::<serde_json::Value>(&group.json).expect("JSON")["members"].clone();
+    assert_eq!(members.as_array().map(Vec::len), Some(52));
+
+    let (mut strict, _) = pair(STRICT);
+    let err = strict.apply_patch("User", ENTRA_USER, ENTRA_PATCH).expect("no trap").expect_err("strict refuses");
+    assert!(err.status == 400 && err.scim_type.is_some(), "{err:?}");
+}
