@@ -27,3 +27,8 @@ fn cyberark_centrify_conversation() {
 fn jumpcloud_conversation() {
     assert_eq!(replay_dir(&fixtures_dir().join("jumpcloud")), 11);
 }
+
+#[test]
+fn rfc7644_plain_client_conversation() {
+    assert_eq!(replay_dir(&fixtures_dir().join("rfc7644")), 15);
+}

@@ -146,11 +146,13 @@ fn eval(plan: &Value, r: &Value) -> bool {
             let attr = plan.get("attr").and_then(Value::as_str).unwrap_or_default();
             let want = plan.get("value").and_then(Value::as_str).unwrap_or_default();
             let exact = plan.get("caseExact").and_then(Value::as_bool).unwrap_or(false);
+            // The engine folds case with `to_lowercase` (filter/plan.rs); an
+            // exact answer must fold the same way or it silently drops matches.
             r.get(attr).and_then(Value::as_str).is_some_and(|v| {
                 if exact {
                     v == want
                 } else {
-                    v.eq_ignore_ascii_case(want)
+                    v.to_lowercase() == want.to_lowercase()
                 }
             })
         }

@@ -112,8 +112,29 @@ fn fired_names(r: &Response) -> Vec<String> {
     names
 }
 
+/// Where transcripts go: `$CARGO_TARGET_DIR/transcripts/<host>` (a relative
+/// `CARGO_TARGET_DIR` counts from the repository root), else `target/transcripts/<host>`.
+pub fn transcripts_dir(host: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(t) if !t.is_empty() => root.join(t),
+        _ => root.join("target"),
+    };
+    target.join("transcripts").join(host)
+}
+
+/// One exchange's actual response as a transcript entry; the JavaScript host
+/// (`tests/js-host`) writes the same shape and compares the files byte for byte.
+fn transcript_entry(file: &str, r: &Response) -> Value {
+    let headers: Vec<Value> = r.headers.iter().map(|(k, v)| json!([k, v])).collect();
+    let tolerances: Vec<Value> =
+        r.tolerances.iter().map(|f| json!({"rule": f.rule.name(), "detail": f.detail})).collect();
+    json!({"file": file, "status": r.status, "headers": headers, "body": r.body, "tolerances": tolerances})
+}
+
 /// Replays every exchange of one IdP directory, in file order, against one
-/// store; `SCIM_BLESS=1` rewrites the expected responses instead.
+/// store; `SCIM_BLESS=1` rewrites the expected responses instead. Writes a
+/// transcript of every actual response to `transcripts_dir("rust")/<idp>.json`.
 pub fn replay_dir(dir: &Path) -> usize {
     let config = std::fs::read_to_string(dir.join("config.json")).unwrap_or_else(|_| "{}".into());
     let engine = Engine::from_config_json(&config).expect("fixture engine configuration");
@@ -126,11 +147,13 @@ pub fn replay_dir(dir: &Path) -> usize {
     files.sort();
     let bless = std::env::var("SCIM_BLESS").is_ok_and(|v| v == "1");
     let mut failures = Vec::new();
+    let mut transcript = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).expect("fixture file");
         let mut fixture: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let response = replay.serve(request_of(&fixture));
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        transcript.push(transcript_entry(&name, &response));
         if bless {
             let mut headers = Map::new();
             for (k, v) in &response.headers {
@@ -178,6 +201,11 @@ pub fn replay_dir(dir: &Path) -> usize {
             failures.push(format!("{}/{name}:\n  {}", dir.display(), problems.join("\n  ")));
         }
     }
+    let out = transcripts_dir("rust");
+    let idp = dir.file_name().and_then(|n| n.to_str()).unwrap_or("unknown");
+    std::fs::create_dir_all(&out).expect("transcripts directory");
+    let text = serde_json::to_string_pretty(&Value::Array(transcript)).expect("JSON") + "\n";
+    std::fs::write(out.join(format!("{idp}.json")), text).expect("write transcript");
     assert!(failures.is_empty(), "{} of {} exchanges differ:\n{}", failures.len(), files.len(), failures.join("\n"));
     files.len()
 }
