@@ -1,8 +1,9 @@
 """Runs scim2-tester against a SCIM server and compares the failures with the accepted differences.
 
 Usage: SCIM_TOKEN=... python3 check.py <base url> <ACCEPTED.md>
-A check is identified as "<resource type or ->/<title>"; ACCEPTED.md lists accepted ones as
-markdown bullets that start with the identifier in backticks: - `User/check_xyz`: RFC reason.
+A check is identified as "<resource type or ->/<title>", followed by "[<attribute>]" for the
+per-attribute PATCH checks (several checks share one title); ACCEPTED.md lists accepted ones as
+markdown bullets that start with the identifier in backticks: - `Group/check_add_attribute[members]`: RFC reason.
 Exit status: 0 when every failing check is accepted, 1 otherwise.
 """
 
@@ -28,6 +29,14 @@ def accepted_ids(path: str) -> set[str]:
     return ids
 
 
+def identifier(r) -> str:
+    """The check's identifier: resource type, title and, for per-attribute checks, the attribute."""
+    ident = f"{r.resource_type or '-'}/{r.title}"
+    if isinstance(r.data, dict) and isinstance(r.data.get("urn"), str):
+        ident += f"[{r.data['urn']}]"
+    return ident
+
+
 def main() -> int:
     base_url, accepted_path = sys.argv[1], sys.argv[2]
     token = os.environ["SCIM_TOKEN"]
@@ -38,7 +47,7 @@ def main() -> int:
 
     failed, tolerated, seen = [], [], set()
     for r in results:
-        ident = f"{r.resource_type or '-'}/{r.title}"
+        ident = identifier(r)
         seen.add(ident)
         line = f"{r.status.name:<10} {ident}"
         if r.status in FAILING:

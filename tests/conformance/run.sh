@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 root="$(pwd)"
 here="$root/tests/conformance"
 
-python3 -m pip install -q --disable-pip-version-check -r "$here/requirements.txt" >&2
+python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -r "$here/requirements.txt" >&2
 
 data_dir="$(mktemp -d "${TMPDIR:-/tmp}/scim-conformance-XXXXXX")"
 log="$data_dir/serve.log"
