@@ -11,6 +11,7 @@ python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore 
 
 data_dir="$(mktemp -d "${TMPDIR:-/tmp}/scim-conformance-XXXXXX")"
 log="$data_dir/serve.log"
+: >"$log"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 server_pid=""
 cleanup() {
@@ -27,7 +28,9 @@ server_pid=$!
 
 base_url=""
 token=""
-for _ in $(seq 1 6000); do
+# serve.sh may build first (about 10 minutes from scratch on 2 cores): wait up to SCIM_START_TIMEOUT seconds.
+deadline=$((SECONDS + ${SCIM_START_TIMEOUT:-1800}))
+while [ "$SECONDS" -lt "$deadline" ]; do
     if ! kill -0 "$server_pid" 2>/dev/null; then
         echo "conformance: serve.sh exited early:" >&2
         cat "$log" >&2
@@ -37,12 +40,13 @@ for _ in $(seq 1 6000); do
     token="$(sed -n 's/^Bearer token: //p' "$log" | head -n1)"
     if [ -n "$base_url" ] && [ -n "$token" ] &&
         curl -s -o /dev/null -H "Authorization: Bearer $token" "$base_url/ServiceProviderConfig"; then
+        ready=1
         break
     fi
     sleep 0.1
 done
-if [ -z "$token" ]; then
-    echo "conformance: serve.sh did not print a base URL and token in time:" >&2
+if [ -z "${ready:-}" ]; then
+    echo "conformance: the server did not answer in time:" >&2
     cat "$log" >&2
     exit 1
 fi
