@@ -29,10 +29,8 @@ bash tests/js-host/run.sh </dev/null
 step "PHP library through real FFI and SQLite (tests/php/run.sh)"
 bash tests/php/run.sh </dev/null
 
-if [[ -f tests/conformance/run.sh ]]; then
-    step "conformance: scim2-tester against the one-command server (tests/conformance/run.sh)"
-    bash tests/conformance/run.sh </dev/null
-fi
+step "conformance: scim2-tester against the one-command server (tests/conformance/run.sh)"
+SCIM_SKIP_BUILD=1 bash tests/conformance/run.sh </dev/null
 
 step "fuzz, bounded (guest/fuzz/run.sh ${FUZZ_SECONDS:-60} s per target)"
 bash guest/fuzz/run.sh "${FUZZ_SECONDS:-60}" </dev/null
