@@ -1,37 +1,77 @@
 #!/usr/bin/env bash
-# Builds the shipped artefacts into dist/:
-#   dist/scim_engine.wasm           the component (wasm32-wasip2)
-#   dist/libscim_host.so            the PHP host library (wasmtime runtime only, no compiler)
-#   dist/scim_host.h                its C ABI header (PHP FFI::cdef)
-#   dist/precompiled/*.cwasm        the component precompiled for that library (never compiled per request)
+# Builds every shipped artefact into dist/. Idempotent and non-interactive.
+#
+#   dist/scim_engine.wasm        the component (wasm32-wasip2)
+#   dist/libscim_host.so         the PHP host library (wasmtime runtime only, no compiler)
+#   dist/scim_host.h             its C ABI header (PHP FFI::cdef)
+#   dist/precompiled/*.cwasm     the component precompiled for that library (never compiled per request)
+#
 # Usage: ./build.sh [component|host|all]   (default: all)
+# Needs rustup and cargo; the first run downloads crates.
 set -euo pipefail
 cd "$(dirname "$0")"
-DIST="${DIST:-dist}"
 
-build_component() {
-    cargo build -p scim-engine --target wasm32-wasip2 --release
-    mkdir -p "$DIST"
-    cp target/wasm32-wasip2/release/scim_engine.wasm "$DIST/scim_engine.wasm"
+readonly TARGET=wasm32-wasip2
+readonly DIST=${DIST:-dist}
+readonly TARGET_DIR=${CARGO_TARGET_DIR:-target}
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# Adds the wasm32-wasip2 target to the active toolchain when it is missing.
+ensure_target() {
+    if ! rustup target list --installed | grep -qx "$TARGET"; then
+        log "installing Rust target $TARGET"
+        rustup target add "$TARGET"
+    fi
 }
 
-# The library and the precompile tool are built by separate cargo invocations on purpose: cargo unifies
+# Copies $1 to $2 only when the contents differ (keeps mtimes stable).
+install_if_changed() {
+    local src=$1 dst=$2
+    mkdir -p "$(dirname "$dst")"
+    if [[ -f "$dst" ]] && cmp -s "$src" "$dst"; then
+        return 0
+    fi
+    cp "$src" "$dst.tmp"
+    mv "$dst.tmp" "$dst"
+    log "updated $dst"
+}
+
+# Prints path, size and sha256 of a built artefact.
+report() {
+    local f=$1
+    printf 'built %s  %s bytes  sha256 %s\n' "$f" "$(wc -c <"$f" | tr -d ' ')" "$(sha256sum "$f" | cut -d' ' -f1)"
+}
+
+# The guest: scim-engine as a WASI preview 2 component.
+build_component() {
+    ensure_target
+    log "building scim-engine for $TARGET (release)"
+    cargo build --quiet -p scim-engine --release --target "$TARGET"
+    install_if_changed "$TARGET_DIR/$TARGET/release/scim_engine.wasm" "$DIST/scim_engine.wasm"
+    report "$DIST/scim_engine.wasm"
+}
+
+# The host library and the precompile tool are built by separate cargo invocations on purpose: cargo unifies
 # features within one build, and one build of both would put Cranelift into the library PHP loads.
 build_host() {
-    cargo build -p scim-host --release
-    cargo build -p scim-precompile --release
-    [ -f "$DIST/scim_engine.wasm" ] || build_component
+    [[ -f "$DIST/scim_engine.wasm" ]] || build_component
+    log "building the PHP host library (release)"
+    cargo build --quiet -p scim-host --release
+    log "building the precompile tool (release)"
+    cargo build --quiet -p scim-precompile --release
     mkdir -p "$DIST/precompiled"
     local artefact
-    artefact="$(target/release/scim-precompile "$DIST/scim_engine.wasm" "$DIST/precompiled")"
+    artefact="$("$TARGET_DIR/release/scim-precompile" "$DIST/scim_engine.wasm" "$DIST/precompiled")"
     # Loaded as native code: nobody but the deploying user may write it (see host-php/ABI.md).
     chmod 0644 "$artefact"
     # Artefacts of older builds never load again; drop them.
     find "$DIST/precompiled" -name 'scim_engine-*.cwasm' ! -path "$artefact" -delete
     chmod 0755 "$DIST/precompiled"
-    cp target/release/libscim_host.so "$DIST/libscim_host.so"
-    cp host-php/include/scim_host.h "$DIST/scim_host.h"
-    echo "host: $DIST/libscim_host.so, artefact $artefact"
+    install_if_changed "$TARGET_DIR/release/libscim_host.so" "$DIST/libscim_host.so"
+    install_if_changed host-php/include/scim_host.h "$DIST/scim_host.h"
+    report "$DIST/libscim_host.so"
+    report "$artefact"
 }
 
 main() {
