@@ -14,6 +14,7 @@ use Scim\Host\Outcome;
 use Scim\Host\Request;
 use Scim\Host\Server;
 use Scim\Host\Storage;
+use Scim\Host\Storage\Exclusive;
 use Scim\Host\Storage\SqliteStorage;
 use Scim\Host\WriteOp;
 
@@ -41,8 +42,12 @@ final class TimingEngine implements Engine
     }
 }
 
-/** Storage decorator summing the wall time spent in storage. */
-final class TimingStorage implements Storage
+/**
+ * Storage decorator summing the wall time spent in storage. Forwards Exclusive (the write lock
+ * Server takes for write requests); the lock's own cost (BEGIN/COMMIT) counts as storage time, the
+ * work run under it is timed by the decorators it calls.
+ */
+final class TimingStorage implements Storage, Exclusive
 {
     public int $ns = 0;
 
@@ -57,6 +62,24 @@ final class TimingStorage implements Storage
             return $f();
         } finally {
             $this->ns += hrtime(true) - $t;
+        }
+    }
+
+    public function exclusively(callable $work): mixed
+    {
+        $t = hrtime(true);
+        $inner = 0;
+        try {
+            return $this->inner->exclusively(function () use ($work, &$inner) {
+                $t0 = hrtime(true);
+                try {
+                    return $work();
+                } finally {
+                    $inner = hrtime(true) - $t0;
+                }
+            });
+        } finally {
+            $this->ns += hrtime(true) - $t - $inner;
         }
     }
 
