@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Builds every artefact of the project. Idempotent and non-interactive:
-# running it twice does no work the second time.
+# Builds every shipped artefact into dist/. Idempotent and non-interactive.
 #
-#   ./build.sh        builds dist/scim_engine.wasm (the WASI component)
+#   dist/scim_engine.wasm        the component (wasm32-wasip2)
+#   dist/libscim_host.so         the PHP host library (wasmtime runtime only, no compiler)
+#   dist/scim_host.h             its C ABI header (PHP FFI::cdef)
+#   dist/precompiled/*.cwasm     the component precompiled for that library (never compiled per request)
 #
-# Needs rustup and cargo; the first run downloads crates (internet).
+# Usage: ./build.sh [component|host|all]   (default: all)
+# Needs rustup and cargo; the first run downloads crates.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 readonly TARGET=wasm32-wasip2
-readonly DIST=dist
+readonly DIST=${DIST:-dist}
+readonly TARGET_DIR=${CARGO_TARGET_DIR:-target}
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -44,16 +48,39 @@ build_component() {
     ensure_target
     log "building scim-engine for $TARGET (release)"
     cargo build --quiet -p scim-engine --release --target "$TARGET"
-    local target_dir
-    target_dir=${CARGO_TARGET_DIR:-target}
-    install_if_changed "$target_dir/$TARGET/release/scim_engine.wasm" "$DIST/scim_engine.wasm"
+    install_if_changed "$TARGET_DIR/$TARGET/release/scim_engine.wasm" "$DIST/scim_engine.wasm"
     report "$DIST/scim_engine.wasm"
 }
 
-# Future artefacts (the PHP host library, the Drupal module package) get
-# their own build_* function here and a line in main.
+# The host library and the precompile tool are built by separate cargo invocations on purpose: cargo unifies
+# features within one build, and one build of both would put Cranelift into the library PHP loads.
+build_host() {
+    [[ -f "$DIST/scim_engine.wasm" ]] || build_component
+    log "building the PHP host library (release)"
+    cargo build --quiet -p scim-host --release
+    log "building the precompile tool (release)"
+    cargo build --quiet -p scim-precompile --release
+    mkdir -p "$DIST/precompiled"
+    local artefact
+    artefact="$("$TARGET_DIR/release/scim-precompile" "$DIST/scim_engine.wasm" "$DIST/precompiled")"
+    # Loaded as native code: nobody but the deploying user may write it (see host-php/ABI.md).
+    chmod 0644 "$artefact"
+    # Artefacts of older builds never load again; drop them.
+    find "$DIST/precompiled" -name 'scim_engine-*.cwasm' ! -path "$artefact" -delete
+    chmod 0755 "$DIST/precompiled"
+    install_if_changed "$TARGET_DIR/release/libscim_host.so" "$DIST/libscim_host.so"
+    install_if_changed host-php/include/scim_host.h "$DIST/scim_host.h"
+    report "$DIST/libscim_host.so"
+    report "$artefact"
+}
+
 main() {
-    build_component
+    case "${1:-all}" in
+        component) build_component ;;
+        host) build_host ;;
+        all) build_component && build_host ;;
+        *) echo "usage: $0 [component|host|all]" >&2; exit 2 ;;
+    esac
 }
 
 main "$@"

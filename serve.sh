@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one command: installs what is missing, builds, creates the database and a bearer token,
 # and serves SCIM on http://127.0.0.1:${SCIM_PORT:-8080}/scim/v2 with PHP's built-in server.
-# Environment: SCIM_PORT (8080), SCIM_DATA_DIR (./var), SCIM_MAX_BODY_BYTES (1048576).
+# Environment: SCIM_PORT (8080), SCIM_DATA_DIR (./var), SCIM_MAX_BODY_BYTES (1048576),
+# SCIM_SKIP_BUILD=1 (the caller has already run ./build.sh: serve the artefacts in dist/ as they are).
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$(pwd)"
@@ -10,7 +11,9 @@ export SCIM_DATA_DIR="${SCIM_DATA_DIR:-$root/var}"
 export SCIM_BASE_URL="http://127.0.0.1:${port}/scim/v2"
 
 bash host-php/php/bin/install-debian-deps.sh
-if [ -x ./build.sh ]; then
+if [ "${SCIM_SKIP_BUILD:-0}" = "1" ]; then
+    echo "serve.sh: SCIM_SKIP_BUILD=1, serving the artefacts already in dist/" >&2
+elif [ -x ./build.sh ]; then
     ./build.sh
 else
     echo "serve.sh: ./build.sh is missing; cannot build the engine" >&2

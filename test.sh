@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# THE test command: builds everything, then runs every check CI runs.
+# THE test command: builds everything, then runs every check CI runs, on a fresh machine
+# (it installs what it needs: the wasm target, Debian's PHP packages, npm and PyPI tools).
 # Exits non-zero on the first failure. Non-interactive (no stdin needed).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,21 +19,20 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "lint, guest as wasm32-wasip2 (cargo clippy -p scim-engine)"
 cargo clippy -p scim-engine --target wasm32-wasip2 -- -D warnings
 
-step "tests (cargo test --workspace, includes the component tests)"
-cargo test --workspace
+# --all-targets also runs every criterion benchmark once, in criterion's test mode.
+step "Rust tests (cargo test --workspace --all-targets: guest, component in wasmtime, C ABI)"
+cargo test --workspace --all-targets
 
-step "benchmarks, one iteration each (cargo bench --workspace -- --test)"
-cargo bench --workspace -- --test
+step "second host: the same fixtures through jco in Node.js (tests/js-host/run.sh)"
+bash tests/js-host/run.sh </dev/null
 
-# ---- fuzz step ---------------------------------------------------------
-# guest/fuzz/run.sh (cargo-fuzz on the nightly toolchain) is owned by the
-# fuzzing work; it runs here only once it exists.
-if [[ -f guest/fuzz/run.sh ]]; then
-    step "fuzz (guest/fuzz/run.sh)"
-    bash guest/fuzz/run.sh </dev/null
-else
-    step "fuzz: guest/fuzz/run.sh not present, skipped"
-fi
-# ------------------------------------------------------------------------
+step "PHP library through real FFI and SQLite (tests/php/run.sh)"
+bash tests/php/run.sh </dev/null
+
+step "conformance: scim2-tester against the one-command server (tests/conformance/run.sh)"
+SCIM_SKIP_BUILD=1 bash tests/conformance/run.sh </dev/null
+
+step "fuzz, bounded (guest/fuzz/run.sh ${FUZZ_SECONDS:-60} s per target)"
+bash guest/fuzz/run.sh "${FUZZ_SECONDS:-60}" </dev/null
 
 step "all checks passed"

@@ -54,11 +54,15 @@ pub enum Rule {
     /// One value where a PATCH targets a multi-valued attribute
     /// (`{"op":"add","path":"members","value":"<id>"}`): read as a one-element array.
     SingleValueForMultiValued,
+    /// PATCH `remove` on a value filter that matches nothing succeeds as a
+    /// no-op (RFC 7644 answers `noTarget`): Entra ID removes members that
+    /// another change already removed.
+    RemoveOfAbsentValue,
 }
 
 impl Rule {
     /// Every rule, in a stable order.
-    pub const ALL: [Rule; 16] = [
+    pub const ALL: [Rule; 17] = [
         Rule::PatchOpAnyCase,
         Rule::StringBooleans,
         Rule::DottedKeysInPatchValue,
@@ -75,6 +79,7 @@ impl Rule {
         Rule::QueryParameterAnyCase,
         Rule::TrailingSlash,
         Rule::SingleValueForMultiValued,
+        Rule::RemoveOfAbsentValue,
     ];
 
     /// The rule's stable name, used in configuration and reports.
@@ -96,6 +101,7 @@ impl Rule {
             Rule::QueryParameterAnyCase => "query-parameter-any-case",
             Rule::TrailingSlash => "trailing-slash",
             Rule::SingleValueForMultiValued => "single-value-for-multi-valued",
+            Rule::RemoveOfAbsentValue => "remove-of-absent-value",
         }
     }
 

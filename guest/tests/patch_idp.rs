@@ -392,3 +392,14 @@ fn one_email_object_added_without_an_array() {
     assert_eq!(out["emails"].as_array().map(Vec::len), Some(2));
     err(&strict(), "User", &user(), ops, ScimType::InvalidValue);
 }
+
+#[test]
+fn entra_removes_a_member_that_is_already_gone() {
+    let gone = "00u1a7zqj1CQMEKXGMQZ";
+    let ops = json!([{"op": "Remove", "path": format!("members[value eq \"{gone}\"]")}]);
+    let out = ok_firing(&lenient(), "Group", &group(), ops.clone(), Rule::RemoveOfAbsentValue);
+    assert_eq!(member_ids(&out), [M1, M2, M3]);
+    let only_this = json!([{"op": "remove", "path": format!("members[value eq \"{gone}\"]")}]);
+    ok_firing(&only(Rule::RemoveOfAbsentValue), "Group", &group(), only_this.clone(), Rule::RemoveOfAbsentValue);
+    err(&strict(), "Group", &group(), only_this, ScimType::NoTarget);
+}

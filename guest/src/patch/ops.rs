@@ -82,6 +82,10 @@ pub(super) fn remove(
             let mut items = items_of(res, *slot);
             let matched = matching(&items, plan);
             if matched.is_empty() {
+                let already_gone = || format!("remove \"{text}\" matched no value; nothing to remove");
+                if l.permits(Rule::RemoveOfAbsentValue, already_gone) {
+                    return Ok(());
+                }
                 return Err(no_match(text));
             }
             match sub {

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Scim\Host;
 
 use Scim\Host\Ffi\EngineException;
+use Scim\Host\Storage\Exclusive;
 
 /**
  * The SCIM server loop: hands the raw request to the engine, performs each effect the engine
@@ -56,6 +57,20 @@ final class Server
             || strlen($request->body) > $this->maxBodyBytes) {
             return Response::error(413, "request body larger than {$this->maxBodyBytes} bytes");
         }
+        try {
+            if ($this->storage instanceof Exclusive && !in_array(strtoupper($request->method), ['GET', 'HEAD'], true)) {
+                return $this->storage->exclusively(fn (): Response => $this->converse($request));
+            }
+            return $this->converse($request);
+        } catch (\Throwable $e) {
+            $this->warn('SCIM request failed: ' . $e->getMessage(), ['exception' => $e]);
+            return Response::error(500, 'internal error; see the server log');
+        }
+    }
+
+    /** Runs the engine conversation of one request. */
+    private function converse(Request $request): Response
+    {
         try {
             $engine = $this->engine();
             $result = $engine->call('server.start', [

@@ -36,6 +36,41 @@ final class SqliteStorageTest extends TestCase
         self::assertSame(['outcome' => 'missing'], $s->load('User', 'nope')->toArray());
     }
 
+    public function testExclusivelyHoldsTheWriteLockAndNestsWrites(): void
+    {
+        $file = sys_get_temp_dir() . '/scim-exclusive-' . bin2hex(random_bytes(4)) . '.sqlite';
+        try {
+            $s = new SqliteStorage($file);
+            $other = new SqliteStorage($file, 'scim_resource', 0);
+            $out = $s->exclusively(function () use ($s, $other): array {
+                $written = $this->create($s, 'a', 'inside');
+                try {
+                    $this->create($other, 'b', 'other');
+                    self::fail('another connection wrote while the lock was held');
+                } catch (\PDOException $e) {
+                    self::assertStringContainsString('locked', $e->getMessage());
+                }
+                return $written;
+            });
+            self::assertSame('written', $out['outcome']);
+            self::assertSame('resource', $other->load('User', 'a')->toArray()['outcome'], 'committed at the end');
+            self::assertSame('written', $this->create($other, 'b', 'other')['outcome'], 'lock released');
+
+            try {
+                $s->exclusively(function () use ($s): void {
+                    $this->create($s, 'c', 'rolled-back');
+                    throw new \RuntimeException('boom');
+                });
+            } catch (\RuntimeException) {
+            }
+            self::assertSame(['outcome' => 'missing'], $other->load('User', 'c')->toArray(), 'rolled back on exception');
+        } finally {
+            foreach (['', '-wal', '-shm'] as $suffix) {
+                @unlink($file . $suffix);
+            }
+        }
+    }
+
     public function testUserNameIsUniquePerTypeCaseInsensitively(): void
     {
         $s = new SqliteStorage(':memory:');

@@ -17,12 +17,19 @@ use Scim\Host\WriteOp;
  * gave it, and `password_hash` (password_hash()). `user_name` and `display_name` hold the value
  * lowercased (PlanSql::fold) for case-insensitive lookup; the JSON stays the source of truth.
  *
+ * Write requests run under one BEGIN IMMEDIATE transaction from load to write (Exclusive), so
+ * concurrent writers to one resource (e.g. two processes adding Group members) queue instead of
+ * exhausting the engine's optimistic retries.
+ *
  * Searches push the filter plan down to SQL where that is exactly right (see PlanSql); the rest is
  * answered with a candidate superset (exact=false) for the engine to filter.
  */
-final class SqliteStorage implements Storage
+final class SqliteStorage implements Storage, Exclusive
 {
     private readonly \PDO $pdo;
+
+    /** Whether this object has a transaction open (PDO::inTransaction() does not see exec('BEGIN')). */
+    private bool $inTransaction = false;
 
     /**
      * @param \PDO|string $database a PDO sqlite connection, or a file path (":memory:" for tests)
@@ -280,14 +287,25 @@ final class SqliteStorage implements Storage
         ];
     }
 
+    public function exclusively(callable $work): mixed
+    {
+        return $this->transaction($work);
+    }
+
     /**
+     * Runs $work in a BEGIN IMMEDIATE transaction, or inside the one already open.
+     *
      * @template T
      * @param callable(): T $work
      * @return T
      */
     private function transaction(callable $work): mixed
     {
+        if ($this->inTransaction) {
+            return $work();
+        }
         $this->pdo->exec('BEGIN IMMEDIATE');
+        $this->inTransaction = true;
         try {
             $result = $work();
             $this->pdo->exec('COMMIT');
@@ -295,6 +313,8 @@ final class SqliteStorage implements Storage
         } catch (\Throwable $e) {
             $this->pdo->exec('ROLLBACK');
             throw $e;
+        } finally {
+            $this->inTransaction = false;
         }
     }
 

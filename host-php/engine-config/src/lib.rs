@@ -1,0 +1,108 @@
+//! The wasmtime engine configuration of the PHP host, shared by the library that runs the component
+//! (`scim-host`, no compiler) and the tool that precompiles it (`scim-precompile`, with Cranelift).
+//!
+//! A precompiled artefact only loads into an engine with the same configuration, so both sides build
+//! their `Config` here. The tool names the artefact after the *runtime* engine's compatibility hash
+//! (computed with the compiler switched off, i.e. exactly the library's engine); the library, which has
+//! no compiler and so no `precompile_compatibility_hash`, picks it by wasmtime version and component
+//! digest and relies on wasmtime's own compatibility check when deserialising.
+
+#[cfg(feature = "compiler")]
+use std::hash::Hash;
+use std::hash::Hasher;
+#[cfg(feature = "compiler")]
+use std::path::{Path, PathBuf};
+
+use wasmtime::Config;
+#[cfg(feature = "compiler")]
+use wasmtime::Engine;
+
+/// The wasmtime version both crates are pinned to.
+pub const WASMTIME_VERSION: &str = "48.0.8";
+
+/// Interval of the epoch ticker; deadlines are counted in these ticks.
+pub const EPOCH_TICK_MS: u64 = 10;
+
+/// The configuration the library runs the component with (never compiles).
+pub fn runtime_config() -> Config {
+    #[cfg_attr(not(feature = "compiler"), allow(unused_mut))]
+    let mut config = base_config();
+    #[cfg(feature = "compiler")]
+    config.enable_compiler(false);
+    config
+}
+
+/// The same configuration with Cranelift on, for producing the artefact.
+#[cfg(feature = "compiler")]
+pub fn compile_config() -> Config {
+    let mut config = base_config();
+    config.enable_compiler(true);
+    config
+}
+
+fn base_config() -> Config {
+    let mut config = Config::new();
+    config.wasm_component_model(true);
+    config.epoch_interruption(true);
+    config
+}
+
+/// FNV-1a 64: a hasher whose output is stable across processes, builds and Rust releases.
+#[derive(Debug, Clone, Copy)]
+pub struct StableHasher(u64);
+
+impl Default for StableHasher {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for StableHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Digest of the component bytes, as it appears in artefact names.
+pub fn component_digest(wasm: &[u8]) -> String {
+    let mut h = StableHasher::default();
+    h.write(wasm);
+    format!("{:016x}", h.finish())
+}
+
+/// The artefact file name for the component `wasm` and an engine compatibility hash.
+pub fn artefact_file_name(engine_hash: u64, wasm: &[u8]) -> String {
+    format!("scim_engine-wasmtime{WASMTIME_VERSION}-{engine_hash:016x}-{}.cwasm", component_digest(wasm))
+}
+
+/// Whether `file_name` is an artefact of this wasmtime version for the component `wasm`.
+///
+/// The library cannot compute the engine hash itself (wasmtime only offers
+/// `Engine::precompile_compatibility_hash` with a compiler built in), so it matches version and component
+/// and lets wasmtime check engine compatibility when deserialising.
+pub fn is_artefact_for(file_name: &str, wasm_digest: &str) -> bool {
+    file_name.starts_with(&format!("scim_engine-wasmtime{WASMTIME_VERSION}-"))
+        && file_name.ends_with(&format!("-{wasm_digest}.cwasm"))
+}
+
+/// `Engine::precompile_compatibility_hash()` of the library's runtime engine, as a stable number.
+#[cfg(feature = "compiler")]
+pub fn runtime_engine_hash() -> wasmtime::Result<u64> {
+    let engine = Engine::new(&runtime_config())?;
+    let mut h = StableHasher::default();
+    engine.precompile_compatibility_hash().hash(&mut h);
+    Ok(h.finish())
+}
+
+/// The artefact path in `dir` for `wasm` under the library's runtime engine configuration.
+#[cfg(feature = "compiler")]
+pub fn artefact_path(dir: &Path, wasm: &[u8]) -> wasmtime::Result<PathBuf> {
+    Ok(dir.join(artefact_file_name(runtime_engine_hash()?, wasm)))
+}
