@@ -10,7 +10,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(filter_parser resource_parser patch)
+    targets=(filter_parser resource_parser patch request)
 fi
 
 if ! cargo +nightly fuzz --version >/dev/null 2>&1; then

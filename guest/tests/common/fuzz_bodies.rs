@@ -11,16 +11,24 @@
 //! Each body panics only when an invariant that holds on correct code is broken (or when the engine panics):
 //! - every error has a status in 400..=599 and a non-empty detail;
 //! - a successful PATCH result re-validates in `Context::QueryResponse`;
-//! - no multi-valued attribute of a PATCH result has two `primary: true` elements.
+//! - no multi-valued attribute of a PATCH result has two `primary: true` elements;
+//! - a whole request (`request`) is answered within a bounded number of effects, with a status in 200..=599,
+//!   a JSON body with `Content-Type: application/scim+json` whenever there is a body, and none for 204/304.
 
 // Each fuzz target uses one body; the others are dead code there.
 #![allow(dead_code)]
 
+// The reference store of the conversation tests (depends only on scim_engine and serde_json too).
+#[path = "../support/memory_store.rs"]
+mod memory_store;
+
+use memory_store::MemoryStore;
+use scim_engine::server::{Conversation, Effect, Request, Response};
 use scim_engine::{Context, Engine, ScimError};
 use serde_json::{json, Value};
 
 /// Names of the targets, which are also the seed and regression directory names.
-pub const TARGETS: [&str; 3] = ["filter_parser", "resource_parser", "patch"];
+pub const TARGETS: [&str; 4] = ["filter_parser", "resource_parser", "patch", "request"];
 
 /// Runs one target's body by name; `false` if the name is unknown.
 pub fn run(target: &str, data: &[u8]) -> bool {
@@ -28,6 +36,7 @@ pub fn run(target: &str, data: &[u8]) -> bool {
         "filter_parser" => filter_parser(data),
         "resource_parser" => resource_parser(data),
         "patch" => patch(data),
+        "request" => request(data),
         _ => return false,
     }
     true
@@ -250,6 +259,146 @@ fn check_patch_result(engine: &Engine, rt: &str, out: &str) {
         if let Some(items) = v.as_array() {
             let primaries = items.iter().filter(|i| i.get("primary") == Some(&Value::Bool(true))).count();
             assert!(primaries <= 1, "{name} has {primaries} primary elements after PATCH: {out}");
+        }
+    }
+}
+
+/// Separates the parts of a `request` input (ASCII record separator, 0x1E).
+pub const REQUEST_SEPARATOR: u8 = 0x1e;
+
+/// The methods a `request` input's first byte picks from (modulo), junk included.
+pub const METHODS: [&str; 12] =
+    ["GET", "POST", "PUT", "PATCH", "DELETE", "get", "Patch", "HEAD", "OPTIONS", "BREW", "", "G\u{e9}T"];
+
+/// Most effects a conversation may ask for before it must respond.
+pub const MAX_EFFECTS: usize = 64;
+
+/// Decodes a `request` input: `<method byte> path 0x1E query 0x1E headers 0x1E body`, headers one
+/// `Name: value` per line; missing parts are empty, text parts are lossy UTF-8, the body stays bytes.
+pub fn decode_request(data: &[u8]) -> Request {
+    let (method, rest) = match data.split_first() {
+        Some((&m, rest)) => (METHODS.get(usize::from(m) % METHODS.len()).copied().unwrap_or_default(), rest),
+        None => ("GET", data),
+    };
+    let mut parts = rest.splitn(4, |&b| b == REQUEST_SEPARATOR);
+    let mut text = || String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
+    let path = text();
+    let query = text();
+    let headers = text()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| match l.split_once(':') {
+            Some((k, v)) => (k.to_string(), v.trim_start().to_string()),
+            None => (l.to_string(), String::new()),
+        })
+        .collect();
+    let body = parts.next().unwrap_or_default().to_vec();
+    Request { method: method.to_string(), path, query, headers, body }
+}
+
+/// Encodes a request as a `request` input (the inverse of [`decode_request`] for the listed methods).
+pub fn encode_request(r: &Request) -> Vec<u8> {
+    let m = METHODS.iter().position(|m| *m == r.method).unwrap_or_default();
+    let mut out = vec![u8::try_from(m).unwrap_or_default()];
+    out.extend_from_slice(r.path.as_bytes());
+    out.push(REQUEST_SEPARATOR);
+    out.extend_from_slice(r.query.as_bytes());
+    out.push(REQUEST_SEPARATOR);
+    let headers: Vec<String> = r.headers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    out.extend_from_slice(headers.join("\n").as_bytes());
+    out.push(REQUEST_SEPARATOR);
+    out.extend_from_slice(&r.body);
+    out
+}
+
+/// Drives one request to its response against `store`; panics when it needs more than [`MAX_EFFECTS`].
+pub fn serve(engine: &Engine, store: &mut MemoryStore, request: Request, now: &str, new_id: &str) -> Response {
+    let (mut conversation, mut effect) = Conversation::start(engine, request, now, new_id);
+    for _ in 0..MAX_EFFECTS {
+        let outcome = match &effect {
+            Effect::Respond(r) => {
+                assert!(conversation.is_done(), "responded but the conversation is not done");
+                return r.clone();
+            }
+            Effect::Load(op) => store.load(op),
+            Effect::Search(op) => store.search(op),
+            Effect::Create(op) => store.create(op),
+            Effect::Replace(op) => store.replace(op),
+            Effect::Delete(op) => store.delete(op),
+        };
+        effect = conversation.resume(engine, outcome);
+    }
+    panic!("the conversation did not respond within {MAX_EFFECTS} effects");
+}
+
+/// The store every `request` input starts from: two users and a group with the ids the conversation fixtures use
+/// (`00000000-0000-4000-8000-00000000000N`, N = 1, 2, 3).
+pub fn seeded_store(engine: &Engine) -> MemoryStore {
+    let mut store = MemoryStore::default();
+    let creates = [
+        (
+            "/Users",
+            json!({"schemas": [CORE_USER, ENTERPRISE], "userName": "bjensen@example.com", "externalId": "bjensen",
+            "name": {"givenName": "Barbara", "familyName": "Jensen"}, "active": true,
+            "emails": [{"value": "bjensen@example.com", "type": "work", "primary": true}],
+            ENTERPRISE: {"employeeNumber": "701984", "manager": {"value": "00000000-0000-4000-8000-000000000002"}}}),
+        ),
+        ("/Users", json!({"schemas": [CORE_USER], "userName": "jsmith", "displayName": "John Smith"})),
+        (
+            "/Groups",
+            json!({"schemas": [CORE_GROUP], "displayName": "Tour Guides",
+            "members": [{"value": "00000000-0000-4000-8000-000000000001"}]}),
+        ),
+    ];
+    for (n, (path, body)) in creates.into_iter().enumerate() {
+        let request = Request {
+            method: "POST".into(),
+            path: path.into(),
+            query: String::new(),
+            headers: vec![("Content-Type".into(), "application/scim+json".into())],
+            body: body.to_string().into_bytes(),
+        };
+        let id = format!("00000000-0000-4000-8000-{:012}", n + 1);
+        let r = serve(engine, &mut store, request, "2026-01-01T00:00:00Z", &id);
+        assert_eq!(r.status, 201, "seeding the store: {}", r.body);
+    }
+    store
+}
+
+thread_local! {
+    static REQUEST_WORLD: (Engine, MemoryStore) = {
+        let engine = Engine::default();
+        let store = seeded_store(&engine);
+        (engine, store)
+    };
+}
+
+/// A whole request (see [`decode_request`]) served against a copy of [`seeded_store`].
+pub fn request(data: &[u8]) {
+    let request = decode_request(data);
+    REQUEST_WORLD.with(|(engine, seeded)| {
+        let mut store = seeded.clone();
+        let r = serve(engine, &mut store, request, "2026-01-01T01:00:00Z", "00000000-0000-4000-8000-000000000099");
+        check_response(&r);
+    });
+}
+
+/// The invariants of every response.
+pub fn check_response(r: &Response) {
+    assert!((200..=599).contains(&r.status), "status {} out of range", r.status);
+    if r.status == 204 || r.status == 304 {
+        assert!(r.body.is_empty(), "{} with a body: {}", r.status, r.body);
+        return;
+    }
+    if !r.body.is_empty() {
+        let content_type = r.header("Content-Type").unwrap_or_default();
+        assert!(
+            content_type.starts_with("application/scim+json"),
+            "{} answer with a body has Content-Type {content_type:?}",
+            r.status
+        );
+        if let Err(e) = serde_json::from_str::<Value>(&r.body) {
+            panic!("{} answer body is not JSON ({e}): {}", r.status, r.body);
         }
     }
 }

@@ -11,10 +11,29 @@ use scim_engine::server::{DeleteOp, LoadOp, Outcome, Page, SearchOp, WriteOp};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// The store: resources by type, then by id (JSON text as written).
+/// One stored resource: the JSON text as written, parsed once (so searches
+/// and uniqueness checks over many resources do not re-parse every one).
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// The JSON text as written (answered to loads).
+    pub text: String,
+    /// The parsed resource.
+    pub value: Value,
+    /// `value` printed again (answered in search pages).
+    pub printed: String,
+}
+
+impl Stored {
+    fn new(text: &str) -> Stored {
+        let value: Value = serde_json::from_str(text).expect("stored JSON");
+        Stored { text: text.to_string(), printed: value.to_string(), value }
+    }
+}
+
+/// The store: resources by type, then by id.
 #[derive(Debug, Default, Clone)]
 pub struct MemoryStore {
-    pub resources: BTreeMap<String, BTreeMap<String, String>>,
+    pub resources: BTreeMap<String, BTreeMap<String, Stored>>,
     /// Passwords handed over by writes (a real host hashes them).
     pub passwords: BTreeMap<String, String>,
     /// How many searches were answered exactly / with candidates.
@@ -25,14 +44,14 @@ pub struct MemoryStore {
 const PUSHED_DOWN: [&str; 4] = ["id", "userName", "externalId", "displayName"];
 
 impl MemoryStore {
-    fn table(&mut self, rt: &str) -> &mut BTreeMap<String, String> {
+    fn table(&mut self, rt: &str) -> &mut BTreeMap<String, Stored> {
         self.resources.entry(rt.to_string()).or_default()
     }
 
     /// Answers a load.
     pub fn load(&mut self, op: &LoadOp) -> Outcome {
         match self.table(&op.resource_type).get(&op.id) {
-            Some(r) => Outcome::Resource(r.clone()),
+            Some(r) => Outcome::Resource(r.text.clone()),
             None => Outcome::Missing,
         }
     }
@@ -40,28 +59,31 @@ impl MemoryStore {
     /// Answers a search.
     pub fn search(&mut self, op: &SearchOp) -> Outcome {
         let plan: Option<Value> = op.plan.as_deref().map(|p| serde_json::from_str(p).expect("plan JSON"));
-        let all: Vec<Value> =
-            self.table(&op.resource_type).values().map(|t| serde_json::from_str(t).expect("stored JSON")).collect();
         let pushable = op.sort_by.is_none() && plan.as_ref().is_none_or(pushable);
         if !pushable {
             self.candidate_searches += 1;
-            let resources = all.iter().map(Value::to_string).collect();
+            let resources = self.table(&op.resource_type).values().map(|s| s.printed.clone()).collect();
             return Outcome::Page(Page { total: 0, resources, exact: false });
         }
         self.exact_searches += 1;
-        let matching: Vec<&Value> = all.iter().filter(|r| plan.as_ref().is_none_or(|p| eval(p, r))).collect();
+        let table = self.table(&op.resource_type);
+        let matching: Vec<&Stored> =
+            table.values().filter(|s| plan.as_ref().is_none_or(|p| eval(p, &s.value))).collect();
         let start = op.start_index.max(1) as usize - 1;
-        let resources = matching.iter().skip(start).take(op.count as usize).map(|r| r.to_string()).collect();
+        let resources = matching.iter().skip(start).take(op.count as usize).map(|s| s.printed.clone()).collect();
         Outcome::Page(Page { total: matching.len() as u32, resources, exact: true })
     }
 
     fn taken(&mut self, op: &WriteOp) -> Option<String> {
         let table = self.table(&op.resource_type);
         for (attr, value) in &op.unique {
-            let clash = table.iter().any(|(id, text)| {
-                let r: Value = serde_json::from_str(text).expect("stored JSON");
+            let clash = table.iter().any(|(id, stored)| {
                 id != &op.id
-                    && r.get(attr).and_then(Value::as_str).is_some_and(|v| v.to_lowercase() == *value.to_lowercase())
+                    && stored
+                        .value
+                        .get(attr)
+                        .and_then(Value::as_str)
+                        .is_some_and(|v| v.to_lowercase() == *value.to_lowercase())
             });
             if clash {
                 return Some(attr.clone());
@@ -85,7 +107,7 @@ impl MemoryStore {
     pub fn replace(&mut self, op: &WriteOp) -> Outcome {
         let Some(current) = self.table(&op.resource_type).get(&op.id).cloned() else { return Outcome::Missing };
         if let Some(expected) = &op.expected_version {
-            if version(&current).as_deref() != Some(expected.as_str()) {
+            if version(&current.value).as_deref() != Some(expected.as_str()) {
                 return Outcome::VersionMismatch;
             }
         }
@@ -100,7 +122,7 @@ impl MemoryStore {
         if let Some(p) = &op.password {
             self.passwords.insert(op.id.clone(), p.clone());
         }
-        self.table(&op.resource_type).insert(op.id.clone(), op.resource.clone());
+        self.table(&op.resource_type).insert(op.id.clone(), Stored::new(&op.resource));
         Outcome::Written(op.resource.clone())
     }
 
@@ -108,7 +130,7 @@ impl MemoryStore {
     pub fn delete(&mut self, op: &DeleteOp) -> Outcome {
         let Some(current) = self.table(&op.resource_type).get(&op.id).cloned() else { return Outcome::Missing };
         if let Some(expected) = &op.expected_version {
-            if version(&current).as_deref() != Some(expected.as_str()) {
+            if version(&current.value).as_deref() != Some(expected.as_str()) {
                 return Outcome::VersionMismatch;
             }
         }
@@ -120,14 +142,13 @@ impl MemoryStore {
     /// Changes a stored resource behind the engine's back (a concurrent writer).
     pub fn tamper(&mut self, rt: &str, id: &str, f: impl FnOnce(&mut Value)) {
         let table = self.table(rt);
-        let mut r: Value = serde_json::from_str(table.get(id).expect("stored")).expect("stored JSON");
+        let mut r = table.get(id).expect("stored").value.clone();
         f(&mut r);
-        table.insert(id.to_string(), r.to_string());
+        table.insert(id.to_string(), Stored::new(&r.to_string()));
     }
 }
 
-fn version(text: &str) -> Option<String> {
-    let r: Value = serde_json::from_str(text).ok()?;
+fn version(r: &Value) -> Option<String> {
     r.get("meta")?.get("version")?.as_str().map(str::to_string)
 }
 

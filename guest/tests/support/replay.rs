@@ -3,7 +3,7 @@
 //! exchanges (`tests/fixtures/conversations/<idp>/NNN-description.json`).
 
 use super::memory_store::MemoryStore;
-use scim_engine::server::{Conversation, Effect, Request, Response};
+use scim_engine::server::{Conversation, Effect, Outcome, Request, Response};
 use scim_engine::Engine;
 use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
@@ -18,16 +18,41 @@ pub fn new_id(seq: u32) -> String {
     format!("00000000-0000-4000-8000-{seq:012}")
 }
 
-/// An engine, a store and a request counter.
-pub struct Replay {
-    pub engine: Engine,
+/// What serves conversations: the native [`Engine`], or the component
+/// (`tests/component`), so one driver and one store check both.
+pub trait Server {
+    /// One request being served.
+    type Conversation;
+    /// Starts serving a request; returns the conversation and its first effect.
+    fn start(&mut self, request: Request, now: &str, new_id: &str) -> (Self::Conversation, Effect);
+    /// Hands back the outcome of the last effect; returns the next effect.
+    fn resume(&mut self, conversation: &mut Self::Conversation, outcome: Outcome) -> Effect;
+}
+
+impl Server for Engine {
+    type Conversation = Conversation;
+
+    fn start(&mut self, request: Request, now: &str, new_id: &str) -> (Conversation, Effect) {
+        Conversation::start(self, request, now, new_id)
+    }
+
+    fn resume(&mut self, conversation: &mut Conversation, outcome: Outcome) -> Effect {
+        let effect = conversation.resume(self, outcome);
+        assert_eq!(conversation.is_done(), matches!(effect, Effect::Respond(_)));
+        effect
+    }
+}
+
+/// A server, a store and a request counter.
+pub struct Replay<S: Server = Engine> {
+    pub engine: S,
     pub store: MemoryStore,
     pub seq: u32,
 }
 
-impl Replay {
-    /// A replay with an engine and an empty store.
-    pub fn new(engine: Engine) -> Self {
+impl<S: Server> Replay<S> {
+    /// A replay with a server and an empty store.
+    pub fn new(engine: S) -> Self {
         Replay { engine, store: MemoryStore::default(), seq: 0 }
     }
 
@@ -39,22 +64,18 @@ impl Replay {
     /// Serves one request; `before` sees every effect before the store performs it.
     pub fn serve_with(&mut self, request: Request, mut before: impl FnMut(&Effect, &mut MemoryStore)) -> Response {
         self.seq += 1;
-        let (mut conversation, mut effect) =
-            Conversation::start(&self.engine, request, &now(self.seq), &new_id(self.seq));
+        let (mut conversation, mut effect) = self.engine.start(request, &now(self.seq), &new_id(self.seq));
         for _ in 0..100 {
             before(&effect, &mut self.store);
             let outcome = match &effect {
-                Effect::Respond(r) => {
-                    assert!(conversation.is_done());
-                    return r.clone();
-                }
+                Effect::Respond(r) => return r.clone(),
                 Effect::Load(op) => self.store.load(op),
                 Effect::Search(op) => self.store.search(op),
                 Effect::Create(op) => self.store.create(op),
                 Effect::Replace(op) => self.store.replace(op),
                 Effect::Delete(op) => self.store.delete(op),
             };
-            effect = conversation.resume(&self.engine, outcome);
+            effect = self.engine.resume(&mut conversation, outcome);
         }
         panic!("the conversation did not respond within 100 effects");
     }
@@ -84,9 +105,16 @@ pub fn body(r: &Response) -> Value {
     }
 }
 
+/// The repository root: the nearest ancestor of this crate holding
+/// `tests/fixtures/conversations` (this file is compiled into `guest` and `tests/component`).
+pub fn repo_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.ancestors().find(|d| d.join("tests/fixtures/conversations").is_dir()).unwrap_or(manifest).to_path_buf()
+}
+
 /// Where the conversation fixtures live (repository root `tests/fixtures`).
 pub fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/conversations")
+    repo_root().join("tests/fixtures/conversations")
 }
 
 fn request_of(fixture: &Value) -> Request {
@@ -115,7 +143,7 @@ fn fired_names(r: &Response) -> Vec<String> {
 /// Where transcripts go: `$CARGO_TARGET_DIR/transcripts/<host>` (a relative
 /// `CARGO_TARGET_DIR` counts from the repository root), else `target/transcripts/<host>`.
 pub fn transcripts_dir(host: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = repo_root();
     let target = match std::env::var_os("CARGO_TARGET_DIR") {
         Some(t) if !t.is_empty() => root.join(t),
         _ => root.join("target"),
@@ -125,27 +153,48 @@ pub fn transcripts_dir(host: &str) -> PathBuf {
 
 /// One exchange's actual response as a transcript entry; the JavaScript host
 /// (`tests/js-host`) writes the same shape and compares the files byte for byte.
-fn transcript_entry(file: &str, r: &Response) -> Value {
+pub fn transcript_entry(file: &str, r: &Response) -> Value {
     let headers: Vec<Value> = r.headers.iter().map(|(k, v)| json!([k, v])).collect();
     let tolerances: Vec<Value> =
         r.tolerances.iter().map(|f| json!({"rule": f.rule.name(), "detail": f.detail})).collect();
     json!({"file": file, "status": r.status, "headers": headers, "body": r.body, "tolerances": tolerances})
 }
 
-/// Replays every exchange of one IdP directory, in file order, against one
-/// store; `SCIM_BLESS=1` rewrites the expected responses instead. Writes a
-/// transcript of every actual response to `transcripts_dir("rust")/<idp>.json`.
-pub fn replay_dir(dir: &Path) -> usize {
-    let config = std::fs::read_to_string(dir.join("config.json")).unwrap_or_else(|_| "{}".into());
-    let engine = Engine::from_config_json(&config).expect("fixture engine configuration");
-    let mut replay = Replay::new(engine);
+/// The result of replaying one IdP directory.
+pub struct Replayed {
+    /// How many exchanges were replayed.
+    pub exchanges: usize,
+    /// The transcript of every actual response (JSON text, see [`transcript_entry`]).
+    pub transcript: String,
+    /// One message per exchange whose response differs from the fixture.
+    pub failures: Vec<String>,
+}
+
+/// The fixture files of one IdP directory, in replay order.
+pub fn fixture_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("fixture directory")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.as_bytes()[0].is_ascii_digit()))
         .collect();
     files.sort();
-    let bless = std::env::var("SCIM_BLESS").is_ok_and(|v| v == "1");
+    files
+}
+
+/// The request of a fixture file.
+pub fn fixture_request(file: &Path) -> Request {
+    let text = std::fs::read_to_string(file).expect("fixture file");
+    let fixture: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    request_of(&fixture)
+}
+
+/// Replays every exchange of one IdP directory, in file order, against one
+/// store, with the server `open` makes from the directory's `config.json`;
+/// `bless` rewrites the expected responses instead of comparing.
+pub fn replay_on<S: Server>(dir: &Path, open: impl FnOnce(&str) -> S, bless: bool) -> Replayed {
+    let config = std::fs::read_to_string(dir.join("config.json")).unwrap_or_else(|_| "{}".into());
+    let mut replay = Replay::new(open(&config));
+    let files = fixture_files(dir);
     let mut failures = Vec::new();
     let mut transcript = Vec::new();
     for file in &files {
@@ -201,11 +250,32 @@ pub fn replay_dir(dir: &Path) -> usize {
             failures.push(format!("{}/{name}:\n  {}", dir.display(), problems.join("\n  ")));
         }
     }
-    let out = transcripts_dir("rust");
+    let transcript = serde_json::to_string_pretty(&Value::Array(transcript)).expect("JSON") + "\n";
+    Replayed { exchanges: files.len(), transcript, failures }
+}
+
+/// Writes a transcript to `transcripts_dir(host)/<idp>.json`.
+pub fn write_transcript(host: &str, dir: &Path, transcript: &str) {
+    let out = transcripts_dir(host);
     let idp = dir.file_name().and_then(|n| n.to_str()).unwrap_or("unknown");
     std::fs::create_dir_all(&out).expect("transcripts directory");
-    let text = serde_json::to_string_pretty(&Value::Array(transcript)).expect("JSON") + "\n";
-    std::fs::write(out.join(format!("{idp}.json")), text).expect("write transcript");
-    assert!(failures.is_empty(), "{} of {} exchanges differ:\n{}", failures.len(), files.len(), failures.join("\n"));
-    files.len()
+    std::fs::write(out.join(format!("{idp}.json")), transcript).expect("write transcript");
+}
+
+/// Replays one IdP directory natively (see [`replay_on`]); `SCIM_BLESS=1`
+/// rewrites the expected responses instead. Writes a transcript of every
+/// actual response to `transcripts_dir("rust")/<idp>.json`.
+pub fn replay_dir(dir: &Path) -> usize {
+    let bless = std::env::var("SCIM_BLESS").is_ok_and(|v| v == "1");
+    let open = |config: &str| Engine::from_config_json(config).expect("fixture engine configuration");
+    let r = replay_on(dir, open, bless);
+    write_transcript("rust", dir, &r.transcript);
+    assert!(
+        r.failures.is_empty(),
+        "{} of {} exchanges differ:\n{}",
+        r.failures.len(),
+        r.exchanges,
+        r.failures.join("\n")
+    );
+    r.exchanges
 }

@@ -23,6 +23,8 @@ wasmtime::component::bindgen!({
 });
 
 pub use exports::scim::engine::primitives::{Context, Outcome, Verdict};
+/// The `server` interface's types (request, effect, outcome, ...).
+pub use exports::scim::engine::server as wit_server;
 pub use scim::engine::types::{ScimError, ToleranceReport};
 
 /// What a component call returns: `Err` when the guest trapped (the instance
@@ -152,6 +154,48 @@ impl ComponentEngine {
         g.call_schemas(&mut self.store, self.engine)
     }
 
+    /// `server.serve`: starts a conversation; hand its handle to [`ComponentEngine::next`].
+    pub fn serve(&mut self, request: &wit_server::Request, now: &str, new_id: &str) -> Result<ResourceAny> {
+        self.bindings.scim_engine_server().call_serve(&mut self.store, self.engine, request, now, new_id)
+    }
+
+    /// `conversation.next`: hands back an outcome (none on the first call), returns the next effect.
+    pub fn next(
+        &mut self,
+        conversation: ResourceAny,
+        outcome: Option<&wit_server::Outcome>,
+    ) -> Result<wit_server::Effect> {
+        let c = self.bindings.scim_engine_server().conversation();
+        c.call_next(&mut self.store, conversation, outcome)
+    }
+
+    /// Drops a conversation handle (after `respond`, or to abandon it).
+    pub fn end(&mut self, conversation: ResourceAny) -> Result<()> {
+        conversation.resource_drop(&mut self.store)
+    }
+
+    /// Serves one native request through the component, performing every
+    /// effect with `perform`, and returns the response as native types.
+    pub fn converse(
+        &mut self,
+        request: &scim_engine::server::Request,
+        now: &str,
+        new_id: &str,
+        mut perform: impl FnMut(&scim_engine::server::Effect) -> scim_engine::server::Outcome,
+    ) -> Result<scim_engine::server::Response> {
+        let conversation = self.serve(&native::request(request), now, new_id)?;
+        let mut effect = native::effect(self.next(conversation, None)?)?;
+        for _ in 0..100 {
+            if let scim_engine::server::Effect::Respond(r) = effect {
+                self.end(conversation)?;
+                return Ok(r);
+            }
+            let outcome = native::outcome_to_wit(perform(&effect));
+            effect = native::effect(self.next(conversation, Some(&outcome))?)?;
+        }
+        bail!("the conversation did not respond within 100 effects")
+    }
+
     /// `render-error` (a free function of the `primitives` interface).
     pub fn render_error(&mut self, error: &ScimError) -> Result<String> {
         self.bindings.scim_engine_primitives().call_render_error(&mut self.store, error)
@@ -165,10 +209,12 @@ impl Drop for ComponentEngine {
     }
 }
 
-/// Conversions from native results into the component's types, for comparisons.
+/// Conversions between native values and the component's types, for comparisons.
 pub mod native {
-    use super::{Context, Outcome, ScimError, ToleranceReport, Verdict};
-    use scim_engine::tolerance::Fired;
+    use super::{wit_server as w, Context, Outcome, ScimError, ToleranceReport, Verdict};
+    use scim_engine::server as n;
+    use scim_engine::tolerance::{Fired, Rule};
+    use wasmtime::{bail, Result};
 
     /// A native error as the component reports it.
     pub fn error(e: scim_engine::ScimError) -> ScimError {
@@ -197,5 +243,70 @@ pub mod native {
             Context::ReplaceRequest => scim_engine::Context::ReplaceRequest,
             Context::QueryResponse => scim_engine::Context::QueryResponse,
         }
+    }
+
+    /// A native request as the component takes it.
+    pub fn request(r: &n::Request) -> w::Request {
+        w::Request {
+            method: r.method.clone(),
+            path: r.path.clone(),
+            query: r.query.clone(),
+            headers: r.headers.clone(),
+            body: r.body.clone(),
+        }
+    }
+
+    /// A native outcome as the component takes it.
+    pub fn outcome_to_wit(o: n::Outcome) -> w::Outcome {
+        match o {
+            n::Outcome::Resource(r) => w::Outcome::Resource(r),
+            n::Outcome::Missing => w::Outcome::Missing,
+            n::Outcome::Page(p) => w::Outcome::Page(w::Page { total: p.total, resources: p.resources, exact: p.exact }),
+            n::Outcome::Written(r) => w::Outcome::Written(r),
+            n::Outcome::Deleted => w::Outcome::Deleted,
+            n::Outcome::Conflict(a) => w::Outcome::Conflict(a),
+            n::Outcome::VersionMismatch => w::Outcome::VersionMismatch,
+        }
+    }
+
+    fn write(op: w::WriteOp) -> n::WriteOp {
+        n::WriteOp {
+            resource_type: op.resource_type,
+            id: op.id,
+            resource: op.resource,
+            expected_version: op.expected_version,
+            unique: op.unique,
+            password: op.password,
+        }
+    }
+
+    /// A component effect as the native type; fails on an unknown tolerance rule name.
+    pub fn effect(e: w::Effect) -> Result<n::Effect> {
+        Ok(match e {
+            w::Effect::Load(op) => n::Effect::Load(n::LoadOp { resource_type: op.resource_type, id: op.id }),
+            w::Effect::Search(op) => n::Effect::Search(n::SearchOp {
+                resource_type: op.resource_type,
+                plan: op.plan,
+                sort_by: op.sort_by,
+                descending: op.descending,
+                start_index: op.start_index,
+                count: op.count,
+            }),
+            w::Effect::Create(op) => n::Effect::Create(write(op)),
+            w::Effect::Replace(op) => n::Effect::Replace(write(op)),
+            w::Effect::Delete(op) => n::Effect::Delete(n::DeleteOp {
+                resource_type: op.resource_type,
+                id: op.id,
+                expected_version: op.expected_version,
+            }),
+            w::Effect::Respond(r) => {
+                let mut tolerances = Vec::with_capacity(r.tolerances.len());
+                for t in r.tolerances {
+                    let Some(rule) = Rule::from_name(&t.rule) else { bail!("unknown tolerance rule {:?}", t.rule) };
+                    tolerances.push(Fired { rule, detail: t.detail });
+                }
+                n::Effect::Respond(n::Response { status: r.status, headers: r.headers, body: r.body, tolerances })
+            }
+        })
     }
 }
