@@ -47,7 +47,12 @@ pub fn compiled() -> &'static (wasmtime::Engine, Component) {
         if !path.is_file() {
             panic!("{} does not exist: run ./build.sh first", path.display());
         }
-        let engine = wasmtime::Engine::default();
+        // `SCIM_WASMTIME_PERFMAP=1` writes /tmp/perf-<pid>.map so `perf report` names the guest's functions.
+        let mut config = wasmtime::Config::new();
+        if std::env::var_os("SCIM_WASMTIME_PERFMAP").is_some() {
+            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
+        let engine = wasmtime::Engine::new(&config).unwrap_or_else(|e| panic!("wasmtime engine: {e:#}"));
         let component =
             Component::from_file(&engine, &path).unwrap_or_else(|e| panic!("cannot compile {}: {e:#}", path.display()));
         (engine, component)
