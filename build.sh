@@ -58,11 +58,11 @@ build_host() {
     [[ -f "$DIST/scim_engine.wasm" ]] || build_component
     log "building the PHP host library (release)"
     cargo build --quiet -p scim-host --release
-    log "building the precompile tool (release)"
-    cargo build --quiet -p scim-precompile --release
+    log "building the precompile tool (profile tool: no LTO, it only runs at build time)"
+    cargo build --quiet -p scim-precompile --profile tool
     mkdir -p "$DIST/precompiled"
     local artefact
-    artefact="$("$TARGET_DIR/release/scim-precompile" "$DIST/scim_engine.wasm" "$DIST/precompiled")"
+    artefact="$("$TARGET_DIR/tool/scim-precompile" "$DIST/scim_engine.wasm" "$DIST/precompiled")"
     # Loaded as native code: nobody but the deploying user may write it (see host-php/ABI.md).
     chmod 0644 "$artefact"
     # Artefacts of older builds never load again; drop them.
