@@ -15,8 +15,7 @@ final class EngineLibraryTest extends TestCase
 {
     private static function header(): string
     {
-        $header = Support::root() . '/host-php/include/scim_host.h';
-        return is_file($header) ? $header : __DIR__ . '/fixtures/scim_host.h';
+        return Support::root() . '/host-php/include/scim_host.h';
     }
 
     public function testMissingLibraryIsReported(): void

@@ -78,7 +78,7 @@ final class PhpFpmTest extends TestCase
     private static function probe(string $dir): string
     {
         $lib = Support::fakeLibrary(1);
-        $header = is_file(Support::root() . '/host-php/include/scim_host.h') ? Support::root() . '/host-php/include/scim_host.h' : __DIR__ . '/fixtures/scim_host.h';
+        $header = Support::root() . '/host-php/include/scim_host.h';
         $autoload = dirname(__DIR__) . '/autoload.php';
         file_put_contents($dir . '/probe.php', '<?php require ' . var_export($autoload, true) . ';'
             . ' try { Scim\Host\Ffi\EngineLibrary::open(["library" => ' . var_export($lib, true) . ', "header" => ' . var_export($header, true) . ', "component" => "/nowhere.wasm"]); }'
