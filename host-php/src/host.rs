@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 use wasmtime::component::{ComponentExportIndex, Func, Instance, ResourceAny, Val};
@@ -77,6 +77,28 @@ struct Live {
     next_conversation: u32,
 }
 
+/// What makes two opens interchangeable: the loaded artefact (by identity: a reloaded artefact is another
+/// component), engine config and memory cap (the deadline is set per call).
+struct PoolKey {
+    loaded: Arc<Loaded>,
+    config_json: String,
+    memory_limit: usize,
+}
+
+impl PartialEq for PoolKey {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.loaded, &other.loaded)
+            && self.config_json == other.config_json
+            && self.memory_limit == other.memory_limit
+    }
+}
+
+/// Most ready instances kept per process.
+const POOL_SIZE: usize = 4;
+
+/// Ready instances handed back by `scim_host_close`, reused by the next `scim_host_open` with the same key.
+static POOL: Mutex<Vec<(PoolKey, Live)>> = Mutex::new(Vec::new());
+
 /// An opened engine behind the C ABI.
 pub struct ScimHost {
     loaded: Arc<Loaded>,
@@ -84,6 +106,8 @@ pub struct ScimHost {
     deadline_ms: u64,
     memory_limit: usize,
     live: Option<Live>,
+    /// Whether the instance in use at open came from the per-process pool.
+    pooled: bool,
 }
 
 impl ScimHost {
@@ -109,9 +133,30 @@ impl ScimHost {
         let deadline_ms = number("deadlineMs", 2000)?;
         let memory_limit = usize::try_from(number("memoryLimitBytes", 64 << 20)?).unwrap_or(usize::MAX);
         let loaded = cache::load(&component, &dir)?;
-        let mut host = ScimHost { loaded, config_json: config_json.to_string(), deadline_ms, memory_limit, live: None };
-        host.live().map_err(|e| format!("{}: {}", e.kind, e.message))?;
+        let mut host = ScimHost {
+            loaded,
+            config_json: config_json.to_string(),
+            deadline_ms,
+            memory_limit,
+            live: None,
+            pooled: false,
+        };
+        let key = host.pool_key();
+        let reused = POOL.lock().ok().and_then(|mut pool| {
+            let at = pool.iter().rposition(|(k, _)| *k == key)?;
+            Some(pool.remove(at).1)
+        });
+        if let Some(live) = reused {
+            host.live = Some(live);
+            host.pooled = true;
+        } else {
+            host.live().map_err(|e| format!("{}: {}", e.kind, e.message))?;
+        }
         Ok(host)
+    }
+
+    fn pool_key(&self) -> PoolKey {
+        PoolKey { loaded: self.loaded.clone(), config_json: self.config_json.clone(), memory_limit: self.memory_limit }
     }
 
     /// The ready instance, created (engine opened) when there is none.
@@ -213,6 +258,7 @@ impl ScimHost {
             "deadlineMs": self.deadline_ms,
             "memoryLimitBytes": self.memory_limit,
             "server": self.loaded.server.is_some(),
+            "instance": if self.pooled { "pooled" } else { "new" },
             "imports": self.loaded.imports,
         })
     }
@@ -302,6 +348,32 @@ impl ScimHost {
             return Err(HostError::input("`outcome` is required for server.next"));
         }
         step(&loaded, live, ticks, handle, outcome)
+    }
+}
+
+impl Drop for ScimHost {
+    /// Hands a healthy instance back to the pool: its conversations are dropped first, so only the engine
+    /// (configuration) survives; an instance that trapped was already discarded, one that fails here is too.
+    fn drop(&mut self) {
+        let Some(mut live) = self.live.take() else { return };
+        if live.store.data().limits.refused {
+            return;
+        }
+        for (_, conversation) in std::mem::take(&mut live.conversations) {
+            if conversation.resource_drop(&mut live.store).is_err() {
+                return;
+            }
+        }
+        live.next_conversation = 1;
+        live.store.data_mut().stderr.clear();
+        let key = self.pool_key();
+        if let Ok(mut pool) = POOL.lock() {
+            if pool.len() >= POOL_SIZE {
+                // The oldest goes: it may belong to an artefact or config no longer opened.
+                pool.remove(0);
+            }
+            pool.push((key, live));
+        }
     }
 }
 

@@ -393,3 +393,56 @@ fn rfc7644_3_3_post_users_conversation_through_the_c_abi() {
     assert_eq!(respond["status"], 200, "{respond}");
     close(host);
 }
+
+/// Opens with a memory cap no other test uses, so this test owns its pool key.
+fn open_keyed(memory: u64) -> *mut ScimHost {
+    open_with(json!({"precompiledDir": precompiled(), "memoryLimitBytes": memory})).expect("open")
+}
+
+fn instance_kind(host: *mut ScimHost) -> String {
+    let (rc, info) = call(host, "host.info", &json!({}));
+    assert_eq!(rc, 0, "{info}");
+    info["instance"].as_str().expect("host.info names the instance").to_string()
+}
+
+#[test]
+fn close_then_open_reuses_the_pooled_instance_without_its_conversations() {
+    let memory = (48 << 20) + 65536;
+    let host = open_keyed(memory);
+    assert_eq!(instance_kind(host), "new");
+    let start = json!({"request": {"method": "GET", "path": "/Users/abc", "query": "", "headers": [], "body": ""},
+        "now": "2026-11-22T07:00:00Z", "newId": "n1"});
+    let (rc, reply) = call(host, "server.start", &start);
+    assert_eq!((rc, reply["effect"]["effect"].as_str()), (0, Some("load")), "{reply}");
+    let left_open = reply["conversation"].clone();
+    close(host);
+
+    let host = open_keyed(memory);
+    assert_eq!(instance_kind(host), "pooled");
+    let (rc, out) = call(host, "server.next", &json!({"conversation": left_open, "outcome": {"outcome": "missing"}}));
+    assert_eq!((rc, out["error"].as_str()), (2, Some("input")), "the conversation leaked into the next open: {out}");
+    let (rc, out) =
+        call(host, "primitives.parse-filter", &json!({"resourceType": "User", "filter": "userName eq \"a\""}));
+    assert_eq!(rc, 0, "{out}");
+    close(host);
+}
+
+#[test]
+fn an_instance_that_trapped_is_not_pooled() {
+    let memory = (4 << 20) + 2 * 65536;
+    let host = open_keyed(memory);
+    let big = format!(
+        "{{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"b\",\"displayName\":\"{}\"}}",
+        "x".repeat(5 << 20)
+    );
+    let (rc, out) = call(
+        host,
+        "primitives.validate-resource",
+        &json!({"resourceType": "User", "ctx": "creation-request", "body": big}),
+    );
+    assert_eq!((rc, out["error"].as_str()), (2, Some("memory")), "{out}");
+    close(host);
+    let host = open_keyed(memory);
+    assert_eq!(instance_kind(host), "new");
+    close(host);
+}

@@ -42,7 +42,12 @@ require dirname(__DIR__) . '/autoload.php';
         static fn () => EngineLibrary::open([
             'config' => ['server' => ['baseUrl' => $baseUrl, 'maxBodyBytes' => $maxBody]],
         ]),
-        new SqliteStorage($dataDir . '/scim.sqlite'),
+        // Persistent: PHP state is reset per request, and opening (and, after a write, closing) a
+        // connection each time costs more than the request; SqliteStorage rolls back anything left open.
+        new SqliteStorage(new \PDO('sqlite:' . $dataDir . '/scim.sqlite', null, null, [
+            \PDO::ATTR_PERSISTENT => true,
+            \PDO::ATTR_ERRMODE => \PDO::ERRMODE_EXCEPTION,
+        ])),
         $logger,
         $maxBody,
     );

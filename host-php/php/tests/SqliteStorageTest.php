@@ -71,6 +71,29 @@ final class SqliteStorageTest extends TestCase
         }
     }
 
+    public function testAPersistentConnectionLeftInATransactionIsRolledBackForTheNextRequest(): void
+    {
+        $file = sys_get_temp_dir() . '/scim-persistent-' . bin2hex(random_bytes(4)) . '.sqlite';
+        $dsn = 'sqlite:' . $file;
+        try {
+            $first = new SqliteStorage(new \PDO($dsn, null, null, [\PDO::ATTR_PERSISTENT => true]));
+            // A request that died mid-write (fatal error: no finally ran) leaves this behind.
+            $first->pdo()->exec('BEGIN IMMEDIATE');
+            $first->pdo()->exec("INSERT INTO scim_resource (id, resource_type, json) VALUES ('x', 'User', '{}')");
+            unset($first);
+
+            $next = new SqliteStorage(new \PDO($dsn, null, null, [\PDO::ATTR_PERSISTENT => true]));
+            $other = new SqliteStorage($file, 'scim_resource', 0);
+            self::assertSame(['outcome' => 'missing'], $other->load('User', 'x')->toArray(), 'rolled back');
+            self::assertSame('written', $this->create($other, 'b', 'other')['outcome'], 'write lock released');
+            self::assertSame('written', $this->create($next, 'c', 'next')['outcome']);
+        } finally {
+            foreach (['', '-wal', '-shm'] as $suffix) {
+                @unlink($file . $suffix);
+            }
+        }
+    }
+
     public function testUserNameIsUniquePerTypeCaseInsensitively(): void
     {
         $s = new SqliteStorage(':memory:');

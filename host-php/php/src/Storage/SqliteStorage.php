@@ -46,6 +46,11 @@ final class SqliteStorage implements Storage, Exclusive
         $this->pdo = $database;
         $this->pdo->setAttribute(\PDO::ATTR_ERRMODE, \PDO::ERRMODE_EXCEPTION);
         $this->pdo->setAttribute(\PDO::ATTR_DEFAULT_FETCH_MODE, \PDO::FETCH_ASSOC);
+        if ($this->pdo->getAttribute(\PDO::ATTR_PERSISTENT)) {
+            // A persistent connection outlives its request: one that died mid-write (fatal error,
+            // timeout) must not hand its open transaction, and the write lock, to the next request.
+            self::rollBackQuietly($this->pdo);
+        }
         $this->pdo->exec('PRAGMA busy_timeout = ' . max(0, $busyTimeoutMs));
         $this->pdo->exec('PRAGMA journal_mode = WAL');
         $this->pdo->exec('PRAGMA synchronous = NORMAL');
@@ -306,15 +311,28 @@ final class SqliteStorage implements Storage, Exclusive
         }
         $this->pdo->exec('BEGIN IMMEDIATE');
         $this->inTransaction = true;
+        $committed = false;
         try {
             $result = $work();
             $this->pdo->exec('COMMIT');
+            $committed = true;
             return $result;
-        } catch (\Throwable $e) {
-            $this->pdo->exec('ROLLBACK');
-            throw $e;
         } finally {
+            if (!$committed) {
+                // Also when COMMIT itself failed: the connection may be persistent and serve the next request.
+                self::rollBackQuietly($this->pdo);
+            }
             $this->inTransaction = false;
+        }
+    }
+
+    /** Rolls back the connection's transaction if one is open (PDO cannot tell for exec('BEGIN')). */
+    private static function rollBackQuietly(\PDO $pdo): void
+    {
+        try {
+            $pdo->exec('ROLLBACK');
+        } catch (\PDOException) {
+            // "cannot rollback - no transaction is active"
         }
     }
 
