@@ -93,8 +93,10 @@ impl PartialEq for PoolKey {
     }
 }
 
-/// Most ready instances kept per process.
+/// Ready instances kept per process for one pool key.
 const POOL_SIZE: usize = 4;
+/// Ready instances kept per process across all keys.
+const POOL_TOTAL: usize = 32;
 
 /// Ready instances handed back by `scim_host_close`, reused by the next `scim_host_open` with the same key.
 static POOL: Mutex<Vec<(PoolKey, Live)>> = Mutex::new(Vec::new());
@@ -368,8 +370,14 @@ impl Drop for ScimHost {
         live.store.data_mut().stderr.clear();
         let key = self.pool_key();
         if let Ok(mut pool) = POOL.lock() {
-            if pool.len() >= POOL_SIZE {
-                // The oldest goes: it may belong to an artefact or config no longer opened.
+            // At most POOL_SIZE ready instances per key (one PHP-FPM worker serves one request at a time),
+            // and at most POOL_TOTAL overall, the oldest going first: it may belong to a config no longer opened.
+            if pool.iter().filter(|(k, _)| *k == key).count() >= POOL_SIZE {
+                if let Some(at) = pool.iter().position(|(k, _)| *k == key) {
+                    pool.remove(at);
+                }
+            }
+            if pool.len() >= POOL_TOTAL {
                 pool.remove(0);
             }
             pool.push((key, live));
