@@ -4,6 +4,7 @@
 #   dist/scim_engine.wasm        the component (wasm32-wasip2)
 #   dist/libscim_host.so         the PHP host library (wasmtime runtime only, no compiler)
 #   dist/scim_host.h             its C ABI header (PHP FFI::cdef)
+#   dist/scim_host.preload.h     the same for php.ini ffi.preload (scope SCIM_HOST, this dist's absolute path)
 #   dist/precompiled/*.cwasm     the component precompiled for that library (never compiled per request)
 #
 # Usage: ./build.sh [component|host|all]   (default: all)
@@ -70,8 +71,23 @@ build_host() {
     chmod 0755 "$DIST/precompiled"
     install_if_changed "$TARGET_DIR/release/libscim_host.so" "$DIST/libscim_host.so"
     install_if_changed host-php/include/scim_host.h "$DIST/scim_host.h"
+    write_preload_header
     report "$DIST/libscim_host.so"
     report "$artefact"
+}
+
+# ffi.preload loads the library once at PHP start-up and names it by scope (FFI::scope), so requests neither
+# parse the header nor dlopen the library. FFI_LIB must be absolute: FPM workers run with cwd /.
+write_preload_header() {
+    local lib generated
+    lib="$(cd "$DIST" && pwd)/libscim_host.so"
+    generated="$(mktemp)"
+    {
+        printf '#define FFI_SCOPE "SCIM_HOST"\n#define FFI_LIB "%s"\n' "$lib"
+        cat host-php/include/scim_host.h
+    } >"$generated"
+    install_if_changed "$generated" "$DIST/scim_host.preload.h"
+    rm -f "$generated"
 }
 
 main() {

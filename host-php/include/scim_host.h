@@ -1,6 +1,7 @@
 /* scim_host.h - C ABI of libscim_host (host-php), ABI version 1.
  *
- * Loaded by PHP through FFI::cdef, so this header has no #define or #include lines.
+ * Loaded by PHP through FFI::cdef, so this header has no #define or #include lines; ./build.sh writes
+ * dist/scim_host.preload.h (this header after FFI_SCOPE and FFI_LIB defines) for php.ini ffi.preload.
  * Full contract (ops, JSON shapes, errors): host-php/ABI.md.
  *
  * Changes against the first draft (helper-host-abi.md):

@@ -63,6 +63,53 @@ type WasmKey = (PathBuf, u64, Option<SystemTime>);
 static DIGESTS: OnceLock<Mutex<HashMap<WasmKey, String>>> = OnceLock::new();
 static LOADED: OnceLock<Mutex<HashMap<PathBuf, Arc<Loaded>>>> = OnceLock::new();
 
+/// How an open named its component and artefact directory (as given, before canonicalisation).
+type OpenKey = (String, Option<String>);
+
+/// A resolved open: the component file's size and mtime then, and what it loaded.
+struct Resolved {
+    len: u64,
+    modified: Option<SystemTime>,
+    loaded: Arc<Loaded>,
+}
+
+static RESOLVED: OnceLock<Mutex<HashMap<OpenKey, Resolved>>> = OnceLock::new();
+
+/// [`load`] for a component path and artefact directory exactly as the caller gave them.
+///
+/// PHP opens the engine on every request (its state does not survive one), always with the same paths: after
+/// the first open in a process, one `stat` of the component proves nothing changed, and the canonicalisation,
+/// digest and artefact-directory listing are skipped. A rebuilt component (other size or mtime) is resolved again.
+pub fn load_named(component: &str, precompiled_dir: Option<&str>) -> Result<Arc<Loaded>, String> {
+    let key: OpenKey = (component.to_string(), precompiled_dir.map(str::to_string));
+    let resolved = RESOLVED.get_or_init(Default::default);
+    let meta = std::fs::metadata(component).ok();
+    let stamp = meta.as_ref().map(|m| (m.len(), m.modified().ok()));
+    if let Some((len, modified)) = stamp {
+        let hit = resolved.lock().map_err(|_| "open cache poisoned")?.get(&key).and_then(|r| {
+            (r.len == len && r.modified == modified).then(|| r.loaded.clone())
+        });
+        if let Some(loaded) = hit {
+            return Ok(loaded);
+        }
+    }
+    let path = PathBuf::from(component);
+    let path = std::fs::canonicalize(&path).unwrap_or(path);
+    let dir = match precompiled_dir {
+        Some(d) => PathBuf::from(d),
+        None => path.parent().map(|p| p.join("precompiled")).unwrap_or_default(),
+    };
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    let loaded = load(&path, &dir)?;
+    if let Some((len, modified)) = stamp {
+        resolved
+            .lock()
+            .map_err(|_| "open cache poisoned")?
+            .insert(key, Resolved { len, modified, loaded: loaded.clone() });
+    }
+    Ok(loaded)
+}
+
 /// Loads (once per process) the precompiled artefact for the component at `component_path`.
 pub fn load(component_path: &Path, precompiled_dir: &Path) -> Result<Arc<Loaded>, String> {
     let engine = engine()?;

@@ -1,7 +1,6 @@
 //! One opened engine: a ready instance reused across calls, re-created after a trap or limit.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
@@ -9,7 +8,7 @@ use wasmtime::component::{ComponentExportIndex, Func, Instance, ResourceAny, Val
 use wasmtime::{ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, Trap};
 
 use crate::cache::{self, Loaded};
-use crate::json::{camel, to_json, to_val};
+use crate::json::{camel, to_json, to_text, to_val, Json};
 
 /// What one call returns: the ABI return code and the output JSON text.
 pub type CallResult = (i32, String);
@@ -120,21 +119,18 @@ impl ScimHost {
         } else {
             serde_json::from_str(options_json).map_err(|e| format!("options are not JSON: {e}"))?
         };
-        let component = PathBuf::from(component_path);
-        let component = std::fs::canonicalize(&component).unwrap_or(component);
-        let dir = match options.get("precompiledDir") {
-            Some(Value::String(d)) => PathBuf::from(d),
-            None | Some(Value::Null) => component.parent().map(|p| p.join("precompiled")).unwrap_or_default(),
+        let precompiled_dir = match options.get("precompiledDir") {
+            Some(Value::String(d)) => Some(d.as_str()),
+            None | Some(Value::Null) => None,
             Some(other) => return Err(format!("options.precompiledDir must be a string, got {other}")),
         };
-        let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
         let number = |key: &str, default: u64| match options.get(key) {
             None | Some(Value::Null) => Ok(default),
             Some(v) => v.as_u64().filter(|n| *n > 0).ok_or(format!("options.{key} must be a positive integer")),
         };
         let deadline_ms = number("deadlineMs", 2000)?;
         let memory_limit = usize::try_from(number("memoryLimitBytes", 64 << 20)?).unwrap_or(usize::MAX);
-        let loaded = cache::load(&component, &dir)?;
+        let loaded = cache::load_named(component_path, precompiled_dir)?;
         let mut host = ScimHost {
             loaded,
             config_json: config_json.to_string(),
@@ -291,9 +287,9 @@ impl ScimHost {
         let mut results = vec![Val::Bool(false); ty.results().len()];
         call(live, ticks, &func, &params, &mut results)?;
         Ok(match results.first() {
-            Some(Val::Result(Ok(v))) => (0, v.as_deref().map_or(Value::Null, |v| to_json(v, "value")).to_string()),
-            Some(Val::Result(Err(e))) => (1, e.as_deref().map_or(Value::Null, |v| to_json(v, "error")).to_string()),
-            Some(v) => (0, to_json(v, "value").to_string()),
+            Some(Val::Result(Ok(v))) => (0, v.as_deref().map_or_else(|| "null".to_string(), |v| to_text(v, "value"))),
+            Some(Val::Result(Err(e))) => (1, e.as_deref().map_or_else(|| "null".to_string(), |v| to_text(v, "error"))),
+            Some(v) => (0, to_text(v, "value")),
             None => (0, "null".to_string()),
         })
     }
@@ -391,12 +387,18 @@ fn step(loaded: &Loaded, live: &mut Live, ticks: u64, handle: u32, outcome: Val)
     let next = server_func(loaded, &live.instance, &mut live.store, "[method]conversation.next")?;
     let mut results = [Val::Bool(false)];
     call(live, ticks, &next, &[Val::Resource(conversation), outcome], &mut results)?;
-    let effect = to_json(&results[0], "effect");
-    if effect.get("effect").and_then(Value::as_str) == Some("respond") {
+    if matches!(&results[0], Val::Variant(case, _) if case == "respond") {
         live.conversations.remove(&handle);
         conversation.resource_drop(&mut live.store).map_err(|e| failure(&e, live.store.data()))?;
     }
-    Ok((0, json!({"conversation": handle, "effect": effect}).to_string()))
+    #[derive(serde::Serialize)]
+    struct Step<'a> {
+        conversation: u32,
+        effect: Json<'a>,
+    }
+    let text = serde_json::to_string(&Step { conversation: handle, effect: Json { val: &results[0], tag: "effect" } })
+        .map_err(|e| HostError::abi(format!("cannot write the effect as JSON: {e}")))?;
+    Ok((0, text))
 }
 
 /// One guest call under the deadline, with captured output reset first.

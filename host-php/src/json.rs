@@ -1,6 +1,8 @@
 //! The mechanical JSON mapping of WIT values (host-php/ABI.md): records as camelCase objects, variants as
 //! a tag key plus the payload's fields (or `value`), options as absent fields, `list<u8>` as text.
 
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Number, Value};
 use wasmtime::component::{Type, Val};
 
@@ -193,6 +195,94 @@ pub fn to_json(val: &Val, tag: &str) -> Value {
     }
 }
 
+/// A result value written straight to JSON text, the same mapping as [`to_json`] without building a `Value`
+/// (the hot path: every effect of every request goes through it).
+pub struct Json<'a> {
+    pub val: &'a Val,
+    /// The key naming a variant's case.
+    pub tag: &'a str,
+}
+
+/// JSON text of a result value: `to_json(val, tag).to_string()`, without the intermediate `Value`.
+pub fn to_text(val: &Val, tag: &str) -> String {
+    serde_json::to_string(&Json { val, tag }).unwrap_or_else(|e| format!("{{\"error\":\"abi\",\"message\":\"{e}\"}}"))
+}
+
+impl Serialize for Json<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let tag = self.tag;
+        match self.val {
+            Val::Bool(b) => s.serialize_bool(*b),
+            Val::U8(n) => s.serialize_u8(*n),
+            Val::U16(n) => s.serialize_u16(*n),
+            Val::U32(n) => s.serialize_u32(*n),
+            Val::U64(n) => s.serialize_u64(*n),
+            Val::S8(n) => s.serialize_i8(*n),
+            Val::S16(n) => s.serialize_i16(*n),
+            Val::S32(n) => s.serialize_i32(*n),
+            Val::S64(n) => s.serialize_i64(*n),
+            Val::Float32(_) | Val::Float64(_) | Val::Char(_) => to_json(self.val, tag).serialize(s),
+            Val::String(text) => s.serialize_str(text),
+            Val::List(items) if !items.is_empty() && items.iter().all(|i| matches!(i, Val::U8(_))) => {
+                to_json(self.val, tag).serialize(s)
+            }
+            Val::List(items) | Val::Tuple(items) | Val::FixedLengthList(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for val in items {
+                    seq.serialize_element(&Json { val, tag })?;
+                }
+                seq.end()
+            }
+            Val::Record(fields) => {
+                let mut map = s.serialize_map(None)?;
+                record_fields(&mut map, fields)?;
+                map.end()
+            }
+            Val::Variant(case, payload) => {
+                let mut map = s.serialize_map(None)?;
+                map.serialize_entry(tag, case)?;
+                match payload.as_deref() {
+                    None => {}
+                    Some(Val::Record(fields)) => record_fields(&mut map, fields)?,
+                    Some(val) => map.serialize_entry("value", &Json { val, tag: "value" })?,
+                }
+                map.end()
+            }
+            Val::Enum(name) => s.serialize_str(name),
+            Val::Option(o) => match o.as_deref() {
+                None => s.serialize_unit(),
+                Some(val) => Json { val, tag }.serialize(s),
+            },
+            Val::Result(r) => {
+                let (key, v) = match r {
+                    Ok(v) => ("ok", v),
+                    Err(v) => ("err", v),
+                };
+                let mut map = s.serialize_map(Some(1))?;
+                match v.as_deref() {
+                    None => map.serialize_entry(key, &())?,
+                    Some(val) => map.serialize_entry(key, &Json { val, tag })?,
+                }
+                map.end()
+            }
+            Val::Flags(_) | Val::Map(_) | Val::Resource(_) | Val::Future(_) | Val::Stream(_) | Val::ErrorContext(_) => {
+                to_json(self.val, tag).serialize(s)
+            }
+        }
+    }
+}
+
+fn record_fields<M: SerializeMap>(map: &mut M, fields: &[(String, Val)]) -> Result<(), M::Error> {
+    for (name, val) in fields {
+        if matches!(val, Val::Option(None)) {
+            continue;
+        }
+        let key = camel(name);
+        map.serialize_entry(&key, &Json { val, tag: &key })?;
+    }
+    Ok(())
+}
+
 fn record_into(obj: &mut Map<String, Value>, fields: &[(String, Val)]) {
     for (name, v) in fields {
         if matches!(v, Val::Option(None)) {
@@ -201,5 +291,44 @@ fn record_into(obj: &mut Map<String, Value>, fields: &[(String, Val)]) {
         let key = camel(name);
         let j = to_json(v, &key);
         obj.insert(key, j);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{to_json, to_text};
+    use serde_json::Value;
+    use wasmtime::component::Val;
+
+    fn s(text: &str) -> Val {
+        Val::String(text.to_string())
+    }
+
+    #[test]
+    fn direct_text_is_the_same_json_as_the_value_mapping() {
+        let record = Val::Record(vec![
+            ("resource-type".into(), s("User")),
+            ("expected-version".into(), Val::Option(None)),
+            ("unique".into(), Val::List(vec![Val::Tuple(vec![s("userName"), s("bjensen")])])),
+            ("total".into(), Val::U32(3)),
+            ("exact".into(), Val::Bool(true)),
+            ("bytes".into(), Val::List(vec![Val::U8(b'h'), Val::U8(b'i')])),
+            ("flags".into(), Val::Flags(vec!["a".into()])),
+            ("kind".into(), Val::Enum("query-response".into())),
+            ("ratio".into(), Val::Float64(0.5)),
+        ]);
+        let cases = [
+            Val::Variant("search".into(), Some(Box::new(record.clone()))),
+            Val::Variant("written".into(), Some(Box::new(s("{\"id\":\"1\"}")))),
+            Val::Variant("missing".into(), None),
+            Val::Result(Ok(Some(Box::new(record)))),
+            Val::Result(Err(None)),
+            Val::Option(Some(Box::new(Val::S64(-7)))),
+            Val::List(vec![]),
+        ];
+        for val in cases {
+            let direct: Value = serde_json::from_str(&to_text(&val, "effect")).expect("valid JSON");
+            assert_eq!(direct, to_json(&val, "effect"), "{val:?}");
+        }
     }
 }

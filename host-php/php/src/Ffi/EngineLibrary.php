@@ -18,6 +18,9 @@ final class EngineLibrary implements Engine
     /** The C ABI version this PHP code was written for. */
     public const ABI_VERSION = 1;
 
+    /** The FFI scope `dist/scim_host.preload.h` declares for `ffi.preload` (written by ./build.sh). */
+    public const FFI_SCOPE = 'SCIM_HOST';
+
     /** @var array<string, \FFI> per-process cache: "header|library" -> FFI */
     private static array $ffiCache = [];
 
@@ -34,6 +37,9 @@ final class EngineLibrary implements Engine
      * Options (all optional; paths default to the repository layout that build.sh produces):
      * - `library`: path of libscim_host.so (env SCIM_HOST_LIBRARY)
      * - `header`: path of scim_host.h (env SCIM_HOST_HEADER)
+     * - `ffiScope`: use the library `ffi.preload` loaded at PHP start-up under this scope (env SCIM_FFI_SCOPE)
+     *   instead of parsing the header and loading `library` on every request; by default the scope
+     *   "SCIM_HOST" is used when `ffi.preload` is set and declares it (see host-php/php/README.md)
      * - `component`: path of the engine component .wasm (env SCIM_COMPONENT)
      * - `precompiledDir`: where ./build.sh put the .cwasm artefact (env SCIM_PRECOMPILED_DIR;
      *   default: the library's, `<dir of component>/precompiled`). Must not be writable by the web server.
@@ -46,7 +52,8 @@ final class EngineLibrary implements Engine
     public static function open(array $options = []): self
     {
         $paths = self::paths($options);
-        $ffi = self::load($paths['header'], $paths['library']);
+        $ffi = $paths['ffiScope'] !== null ? self::scope($paths['ffiScope'], true) : null;
+        $ffi ??= self::preloadedScope() ?? self::load($paths['header'], $paths['library']);
 
         $version = (int) $ffi->scim_host_abi_version();
         if ($version !== self::ABI_VERSION) {
@@ -142,7 +149,7 @@ final class EngineLibrary implements Engine
     /**
      * Default paths, overridden by options, then by environment variables.
      *
-     * @return array{library: string, header: string, component: string, precompiledDir: ?string}
+     * @return array{library: string, header: string, component: string, precompiledDir: ?string, ffiScope: ?string}
      */
     public static function paths(array $options = []): array
     {
@@ -159,6 +166,7 @@ final class EngineLibrary implements Engine
             'header' => $pick('header', 'SCIM_HOST_HEADER', $root . '/host-php/include/scim_host.h'),
             'component' => $pick('component', 'SCIM_COMPONENT', $root . '/dist/scim_engine.wasm'),
             'precompiledDir' => $pick('precompiledDir', 'SCIM_PRECOMPILED_DIR', null),
+            'ffiScope' => $pick('ffiScope', 'SCIM_FFI_SCOPE', null),
         ];
     }
 
@@ -196,6 +204,38 @@ final class EngineLibrary implements Engine
         $status = @opcache_get_status(false);
         $classes = is_array($status) ? ($status['preload_statistics']['classes'] ?? []) : [];
         return is_array($classes) && in_array(self::class, $classes, true);
+    }
+
+    /**
+     * The library under an `ffi.preload` scope: no header parsing and no dlopen per request.
+     *
+     * @throws FfiDisabled|LibraryMissing when $required and the scope is not there
+     */
+    private static function scope(string $scope, bool $required): ?\FFI
+    {
+        self::checkFfi();
+        try {
+            return \FFI::scope($scope);
+        } catch (\FFI\Exception $e) {
+            if (!$required) {
+                return null;
+            }
+            if (str_contains($e->getMessage(), 'ffi.enable')) {
+                throw new FfiDisabled($e->getMessage() . ' (see host-php/php/README.md)', 0, $e);
+            }
+            $preload = (string) ini_get('ffi.preload');
+            throw new LibraryMissing(sprintf(
+                'FFI scope "%s" is not defined (ffi.preload is %s): set ffi.preload=<dist>/scim_host.preload.h (written by ./build.sh), or unset SCIM_FFI_SCOPE / the ffiScope option to load the library per request',
+                $scope,
+                $preload === '' ? 'not set' : "\"{$preload}\"",
+            ), 0, $e);
+        }
+    }
+
+    /** The default scope when `ffi.preload` is set at all (it may preload other libraries than ours). */
+    private static function preloadedScope(): ?\FFI
+    {
+        return (string) ini_get('ffi.preload') === '' ? null : self::scope(self::FFI_SCOPE, false);
     }
 
     private static function load(string $header, string $library): \FFI
