@@ -31,4 +31,5 @@ echo "SCIM base URL: $SCIM_BASE_URL"
 echo "Bearer token: $token"
 unset token
 # The built-in server is SAPI "cli-server", which ffi.enable=preload does not cover: enable FFI for it.
-exec php -d ffi.enable=1 -S "127.0.0.1:${port}" host-php/php/public/index.php
+# ffi.preload loads the host library once at start-up, so requests neither parse its header nor dlopen it.
+exec php -d ffi.enable=1 -d ffi.preload="$root/dist/scim_host.preload.h" -S "127.0.0.1:${port}" host-php/php/public/index.php

@@ -73,12 +73,13 @@ log "fresh processes"
 php "$bench/fresh.php" "$work/db" 20 >"$work/out/fresh.json"
 
 # One-command server: what serve.sh runs, minus install/build.
+preload_header="$(dirname "${SCIM_HOST_LIBRARY:-$root/dist/libscim_host.so}")/scim_host.preload.h"
 port="$(free_port)"
 mkdir -p "$work/phps" && chmod 700 "$work/phps"
 php -r 'require $argv[1]; new Scim\Host\Storage\SqliteStorage($argv[2]);' "$root/host-php/php/autoload.php" "$work/phps/scim.sqlite"
 token="$(php host-php/php/bin/new-token.php "$work/phps")"
 SCIM_DATA_DIR="$work/phps" SCIM_BASE_URL="http://127.0.0.1:$port/scim/v2" \
-    php -d ffi.enable=1 -S "127.0.0.1:$port" host-php/php/public/index.php >"$work/phps.log" 2>&1 &
+    php -d ffi.enable=1 -d ffi.preload="$preload_header" -S "127.0.0.1:$port" host-php/php/public/index.php >"$work/phps.log" 2>&1 &
 pids+=($!)
 wait_port "$port"
 wrk_all php-s "http://127.0.0.1:$port/scim/v2" /scim/v2 "$token"
@@ -109,7 +110,7 @@ env[SCIM_DATA_DIR] = $d/data
 env[SCIM_BASE_URL] = http://127.0.0.1:$hport/scim/v2
 CONF
     preload_user="www-data"; [ "$(id -u)" = 0 ] && preload_user=root
-    fpm_ini=(-d ffi.enable=preload -d opcache.enable=1 -d opcache.preload="$root/host-php/php/preload.php" -d opcache.preload_user="$preload_user")
+    fpm_ini=(-d ffi.enable=preload -d ffi.preload="$preload_header" -d opcache.enable=1 -d opcache.preload="$root/host-php/php/preload.php" -d opcache.preload_user="$preload_user")
     [ "${BENCH_FPM_MODE:-preload}" = simple ] && fpm_ini=(-d ffi.enable=true)
     "$fpm" --nodaemonize --fpm-config "$d/fpm.conf" -R "${fpm_ini[@]}" >"$d/fpm.out" 2>&1 &
     pids+=($!)

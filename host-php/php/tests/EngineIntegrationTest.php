@@ -47,6 +47,27 @@ final class EngineIntegrationTest extends TestCase
         self::assertFileExists($info['artefactPath']);
     }
 
+    public function testLibraryPreloadedByFfiPreloadIsUsedWithoutTheHeader(): void
+    {
+        $preload = PhpFpmTest::preloadHeader() ?? $this->markTestSkipped('needs dist/scim_host.preload.h (run ./build.sh)');
+        $autoload = var_export(dirname(__DIR__) . '/autoload.php', true);
+        $code = "require {$autoload}; \$e = Scim\\Host\\Ffi\\EngineLibrary::open(['header' => '/nowhere/scim_host.h', 'library' => '/nowhere/libscim_host.so']);"
+            . " echo \$e->info()['abi'];";
+        [$rc, $out, $err] = Support::php(['-d', 'ffi.enable=1', '-d', 'ffi.preload=' . $preload], $code);
+        self::assertSame(0, $rc, $out . $err);
+        self::assertSame('1', $out, $err);
+    }
+
+    public function testRequiredFfiScopeWithoutPreloadSaysWhatToSet(): void
+    {
+        $autoload = var_export(dirname(__DIR__) . '/autoload.php', true);
+        $code = "require {$autoload}; try { Scim\\Host\\Ffi\\EngineLibrary::open(['ffiScope' => 'SCIM_HOST']); echo 'opened'; }"
+            . ' catch (Throwable $e) { echo get_class($e), ": ", $e->getMessage(); }';
+        [$rc, $out, $err] = Support::php(['-d', 'ffi.enable=1', '-d', 'ffi.preload='], $code);
+        self::assertSame(0, $rc, $out . $err);
+        self::assertStringContainsString('Scim\Host\Ffi\LibraryMissing: FFI scope "SCIM_HOST" is not defined (ffi.preload is not set): set ffi.preload=<dist>/scim_host.preload.h', $out);
+    }
+
     public function testMissingArtefactIsReportedClearly(): void
     {
         copy(EngineLibrary::paths()['component'], $this->dir . '/scim_engine.wasm');

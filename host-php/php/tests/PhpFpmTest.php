@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Scim\Host\Tests;
 
 use PHPUnit\Framework\TestCase;
+use Scim\Host\Ffi\EngineLibrary;
 use Scim\Host\Auth\TokenStore;
 
 /**
@@ -12,6 +13,7 @@ use Scim\Host\Auth\TokenStore;
  * with cgi-fcgi (Debian libfcgi-bin). Checks both documented FFI set-ups:
  * - ffi.enable=preload + opcache.preload=host-php/php/preload.php (FFI allowed in preloaded classes)
  * - ffi.enable=true
+ * - the preload settings plus ffi.preload=dist/scim_host.preload.h (no header parsing or dlopen per request)
  * and that plain ffi.enable=preload without preloading is reported as FfiDisabled.
  */
 final class PhpFpmTest extends TestCase
@@ -120,7 +122,24 @@ final class PhpFpmTest extends TestCase
 
     public function testFrontControllerUnderFpm(): void
     {
-        [$port, $dir] = $this->startFpm(self::preloadIni());
+        $this->frontControllerServes(self::preloadIni(), []);
+    }
+
+    public function testFrontControllerUnderFpmWithTheLibraryPreloaded(): void
+    {
+        Support::requireEngine($this);
+        $preload = self::preloadHeader() ?? $this->markTestSkipped('needs dist/scim_host.preload.h (run ./build.sh)');
+        // A header that does not exist: serving anyway proves the workers took the library from ffi.preload.
+        $this->frontControllerServes(
+            array_merge(self::preloadIni(), ['ffi.preload=' . $preload]),
+            ['SCIM_HOST_HEADER' => '/nowhere/scim_host.h'],
+        );
+    }
+
+    /** The front controller answers 401 without a token, then creates and reads back a user. */
+    private function frontControllerServes(array $ini, array $env): void
+    {
+        [$port, $dir] = $this->startFpm($ini, $env);
         $token = (new TokenStore($dir . '/tokens.json'))->issue();
         $index = dirname(__DIR__) . '/public/index.php';
         [$status, , $body] = Support::fastcgi($port, $index, ['REQUEST_URI' => '/scim/v2/Users']);
@@ -135,6 +154,13 @@ final class PhpFpmTest extends TestCase
         [$status, , $body] = Support::fastcgi($port, $index, $auth + ['REQUEST_URI' => "/scim/v2/Users/{$id}"]);
         self::assertSame(200, $status, $body);
         self::assertSame('fpm-user', json_decode($body, true)['userName']);
+    }
+
+    /** dist/scim_host.preload.h beside the library the tests use, when ./build.sh wrote it. */
+    public static function preloadHeader(): ?string
+    {
+        $header = dirname(EngineLibrary::paths()['library']) . '/scim_host.preload.h';
+        return is_file($header) ? $header : null;
     }
 
     /** @return list<string> the documented preload settings */
