@@ -15,6 +15,8 @@
  *   instance is kept for "input" and dropped for trap/deadline/memory/panic/abi.
  * - open's *err is plain UTF-8 text, not JSON.
  * - One ScimHost must not be used by two threads at the same time.
+ * - Input buffers are `const char *` (UTF-8 bytes, explicit length, no NUL needed) so PHP FFI passes PHP
+ *   strings without copying them; the binary ABI is the same as `const uint8_t *`.
  * - options.precompiledDir defaults to "<dir of component>/precompiled"; artefact naming and lookup are
  *   described in ABI.md.
  */
@@ -28,9 +30,9 @@ uint32_t scim_host_abi_version(void);
    options.precompiledDir, instantiates it and opens an `engine` with `config_json`. The compiled component
    is cached per process. On failure returns NULL and sets *err / *err_len to a UTF-8 message the caller
    frees with scim_free. */
-ScimHost *scim_host_open(const uint8_t *component_path, size_t path_len,
-                         const uint8_t *config_json, size_t config_len,
-                         const uint8_t *options_json, size_t options_len,
+ScimHost *scim_host_open(const char *component_path, size_t path_len,
+                         const char *config_json, size_t config_len,
+                         const char *options_json, size_t options_len,
                          uint8_t **err, size_t *err_len);
 
 /* One engine call: `op` names it, input and output are JSON text. Returns 0 on success (out = result JSON),
@@ -38,8 +40,8 @@ ScimHost *scim_host_open(const uint8_t *component_path, size_t path_len,
    (out = {"error":"trap"|"deadline"|"memory"|"panic"|"abi"|"input","message":"..."}; after anything but
    "input" the instance has been dropped and the next call works on a fresh one). Output freed with
    scim_free. Never unwinds into the caller. */
-int32_t scim_host_call(ScimHost *host, const uint8_t *op, size_t op_len,
-                       const uint8_t *input, size_t input_len,
+int32_t scim_host_call(ScimHost *host, const char *op, size_t op_len,
+                       const char *input, size_t input_len,
                        uint8_t **out, size_t *out_len);
 
 /* Frees a buffer returned by this library (NULL is allowed). */

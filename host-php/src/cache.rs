@@ -86,9 +86,11 @@ pub fn load_named(component: &str, precompiled_dir: Option<&str>) -> Result<Arc<
     let meta = std::fs::metadata(component).ok();
     let stamp = meta.as_ref().map(|m| (m.len(), m.modified().ok()));
     if let Some((len, modified)) = stamp {
-        let hit = resolved.lock().map_err(|_| "open cache poisoned")?.get(&key).and_then(|r| {
-            (r.len == len && r.modified == modified).then(|| r.loaded.clone())
-        });
+        let hit = resolved
+            .lock()
+            .map_err(|_| "open cache poisoned")?
+            .get(&key)
+            .and_then(|r| (r.len == len && r.modified == modified).then(|| r.loaded.clone()));
         if let Some(loaded) = hit {
             return Ok(loaded);
         }

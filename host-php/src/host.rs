@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
-use wasmtime::component::{ComponentExportIndex, Func, Instance, ResourceAny, Val};
+use wasmtime::component::{ComponentExportIndex, Func, Instance, ResourceAny, Type, Val};
 use wasmtime::{ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, Trap};
 
 use crate::cache::{self, Loaded};
@@ -74,6 +74,39 @@ struct Live {
     engine: ResourceAny,
     conversations: BTreeMap<u32, ResourceAny>,
     next_conversation: u32,
+    /// The `server` functions, looked up once per instance (every request calls them).
+    server: Option<ServerFuncs>,
+}
+
+/// `server.serve` and `conversation.next` with the input keys and types of their parameters.
+struct ServerFuncs {
+    serve: Func,
+    /// `serve`'s parameters after the engine: (ABI JSON key, WIT type).
+    serve_params: Vec<(String, Type)>,
+    next: Func,
+    /// `conversation.next`'s `option<outcome>` parameter.
+    outcome: Type,
+}
+
+impl ServerFuncs {
+    fn find(loaded: &Loaded, live: &mut Live) -> Result<ServerFuncs, HostError> {
+        let serve = server_func(loaded, &live.instance, &mut live.store, "serve")?;
+        let serve_params = serve.ty(&live.store).params().skip(1).map(|(name, ty)| (camel(name), ty)).collect();
+        let next = server_func(loaded, &live.instance, &mut live.store, "[method]conversation.next")?;
+        let Some((_, outcome)) = next.ty(&live.store).params().nth(1) else {
+            return Err(HostError::abi("conversation.next takes no outcome"));
+        };
+        Ok(ServerFuncs { serve, serve_params, next, outcome })
+    }
+}
+
+impl Live {
+    fn server_funcs(&mut self, loaded: &Loaded) -> Result<&ServerFuncs, HostError> {
+        if self.server.is_none() {
+            self.server = Some(ServerFuncs::find(loaded, self)?);
+        }
+        self.server.as_ref().ok_or_else(|| HostError::abi("no server functions"))
+    }
 }
 
 /// What makes two opens interchangeable: the loaded artefact (by identity: a reloaded artefact is another
@@ -190,7 +223,7 @@ impl ScimHost {
             }
             _ => return Err(HostError::abi("engine.open returned an unexpected value")),
         };
-        Ok(Live { store, instance, engine, conversations: BTreeMap::new(), next_conversation: 1 })
+        Ok(Live { store, instance, engine, conversations: BTreeMap::new(), next_conversation: 1, server: None })
     }
 
     /// Instantiation and `engine.open` depend on the admin's config, not on request data: they get at
@@ -298,17 +331,12 @@ impl ScimHost {
         let loaded = self.loaded.clone();
         let ticks = self.deadline_ticks();
         let live = self.live()?;
-        let serve = server_func(&loaded, &live.instance, &mut live.store, "serve")?;
-        let ty = serve.ty(&live.store);
-        let mut params = Vec::new();
-        for (i, (pname, pty)) in ty.params().enumerate() {
-            if i == 0 {
-                params.push(Val::Resource(live.engine));
-                continue;
-            }
-            let key = camel(pname);
-            let v = input.get(&key).unwrap_or(&Value::Null);
-            params.push(to_val(&pty, v, &key).map_err(HostError::input)?);
+        let engine = live.engine;
+        let funcs = live.server_funcs(&loaded)?;
+        let serve = funcs.serve;
+        let mut params = vec![Val::Resource(engine)];
+        for (key, ty) in &funcs.serve_params {
+            params.push(to_val(ty, input.get(key).unwrap_or(&Value::Null), key).map_err(HostError::input)?);
         }
         let mut results = [Val::Bool(false)];
         call(live, ticks, &serve, &params, &mut results)?;
@@ -335,13 +363,9 @@ impl ScimHost {
                 "unknown conversation {handle} (closed after respond, or dropped with a broken instance)"
             )));
         }
-        let next = server_func(&loaded, &live.instance, &mut live.store, "[method]conversation.next")?;
-        let ty = next.ty(&live.store);
-        let Some((_, opt_ty)) = ty.params().nth(1) else {
-            return Err(HostError::abi("conversation.next takes no outcome"));
-        };
+        let outcome_ty = &live.server_funcs(&loaded)?.outcome;
         let outcome =
-            to_val(&opt_ty, input.get("outcome").unwrap_or(&Value::Null), "outcome").map_err(HostError::input)?;
+            to_val(outcome_ty, input.get("outcome").unwrap_or(&Value::Null), "outcome").map_err(HostError::input)?;
         if matches!(outcome, Val::Option(None)) {
             return Err(HostError::input("`outcome` is required for server.next"));
         }
@@ -384,7 +408,7 @@ impl Drop for ScimHost {
 /// Calls `conversation.next` and closes the conversation after `respond`.
 fn step(loaded: &Loaded, live: &mut Live, ticks: u64, handle: u32, outcome: Val) -> Result<CallResult, HostError> {
     let conversation = *live.conversations.get(&handle).ok_or_else(|| HostError::input("unknown conversation"))?;
-    let next = server_func(loaded, &live.instance, &mut live.store, "[method]conversation.next")?;
+    let next = live.server_funcs(loaded)?.next;
     let mut results = [Val::Bool(false)];
     call(live, ticks, &next, &[Val::Resource(conversation), outcome], &mut results)?;
     if matches!(&results[0], Val::Variant(case, _) if case == "respond") {

@@ -17,10 +17,26 @@ wrk.headers["Authorization"] = "Bearer " .. (os.getenv("BENCH_TOKEN") or "")
 wrk.headers["Accept"] = "application/scim+json"
 wrk.headers["Content-Type"] = "application/scim+json"
 
+-- Per-thread sums of the Server-Timing header (SCIM_SERVER_TIMING=1): engine, storage and script time, ms.
+timed, engine_ms, storage_ms, app_ms = 0, 0, 0, 0
+
+local threads = {}
 local next_thread = 0
 function setup(thread)
   next_thread = next_thread + 1
   thread:set("tid", next_thread)
+  threads[#threads + 1] = thread
+end
+
+function response(status, headers, body)
+  local t = headers["Server-Timing"] or headers["server-timing"]
+  if t then
+    local e, s, a = t:match("engine;dur=([%d.]+), storage;dur=([%d.]+), app;dur=([%d.]+)")
+    if e then
+      timed = timed + 1
+      engine_ms, storage_ms, app_ms = engine_ms + tonumber(e), storage_ms + tonumber(s), app_ms + tonumber(a)
+    end
+  end
 end
 
 function init(args)
@@ -56,7 +72,14 @@ end
 
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('BENCH_JSON {"requests":%d,"seconds":%.3f,"rps":%.1f,"p50ms":%.2f,"p99ms":%.2f,"non2xx":%d,"socketErrors":%d}\n',
+  local n, eng, sto, app = 0, 0, 0, 0
+  for _, thread in ipairs(threads) do
+    n = n + thread:get("timed")
+    eng, sto, app = eng + thread:get("engine_ms"), sto + thread:get("storage_ms"), app + thread:get("app_ms")
+  end
+  local mean = function(x) if n > 0 then return x / n else return 0 end end
+  io.write(string.format('BENCH_JSON {"requests":%d,"seconds":%.3f,"rps":%.1f,"p50ms":%.2f,"p99ms":%.2f,"non2xx":%d,"socketErrors":%d,"timed":%d,"engineMs":%.4f,"storageMs":%.4f,"appMs":%.4f}\n',
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, e.status, e.connect + e.read + e.write + e.timeout))
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, e.status, e.connect + e.read + e.write + e.timeout,
+    n, mean(eng), mean(sto), mean(app)))
 end

@@ -78,7 +78,7 @@ port="$(free_port)"
 mkdir -p "$work/phps" && chmod 700 "$work/phps"
 php -r 'require $argv[1]; new Scim\Host\Storage\SqliteStorage($argv[2]);' "$root/host-php/php/autoload.php" "$work/phps/scim.sqlite"
 token="$(php host-php/php/bin/new-token.php "$work/phps")"
-SCIM_DATA_DIR="$work/phps" SCIM_BASE_URL="http://127.0.0.1:$port/scim/v2" \
+SCIM_DATA_DIR="$work/phps" SCIM_BASE_URL="http://127.0.0.1:$port/scim/v2" SCIM_SERVER_TIMING=1 \
     php -d ffi.enable=1 -d ffi.preload="$preload_header" -S "127.0.0.1:$port" host-php/php/public/index.php >"$work/phps.log" 2>&1 &
 pids+=($!)
 wait_port "$port"
@@ -108,6 +108,7 @@ pm.max_children = ${BENCH_FPM_CHILDREN:-2}
 clear_env = no
 env[SCIM_DATA_DIR] = $d/data
 env[SCIM_BASE_URL] = http://127.0.0.1:$hport/scim/v2
+env[SCIM_SERVER_TIMING] = 1
 CONF
     preload_user="www-data"; [ "$(id -u)" = 0 ] && preload_user=root
     fpm_ini=(-d ffi.enable=preload -d ffi.preload="$preload_header" -d opcache.enable=1 -d opcache.preload="$root/host-php/php/preload.php" -d opcache.preload_user="$preload_user")

@@ -39,15 +39,19 @@ if ($sv !== null) {
     echo "Simulated in one process, 300 GET-by-filter cycles: new SqliteStorage, FFI cache cleared + `EngineLibrary::open`, `Server::handle`, engine close, connection close (the compiled component stays cached in the process, as in a worker). Medians, µs:\n\n";
     printf("| SQLite open (+ migrate) | engine open | handle (of which engine calls) | engine close | SQLite close | total | engine share (open + calls + close) |\n| --- | --- | --- | --- | --- | --- | --- |\n| %s | %s | %s (%s) | %s | %s | %s | %s %% |\n",
         $sv['sqliteOpenUsMedian'], $sv['engineOpenUsMedian'], $sv['handleUsMedian'], $sv['handleEngineUsMedian'], $sv['engineCloseUsMedian'], $sv['sqliteCloseUsMedian'], $sv['totalUsMedian'], $sv['enginePct']);
-    $engineUs = $sv['engineOpenUsMedian'] + $sv['handleEngineUsMedian'] + $sv['engineCloseUsMedian'];
-    echo "\nEngine share of a whole HTTP request on php -S (service time = 1 / rps, php -S being single-threaded); POST/PATCH: engine open + close + warm engine calls (mean), an estimate:\n\n| request | php -S service time µs | engine µs | engine % of HTTP request |\n| --- | --- | --- | --- |\n";
+}
+echo "\n### Engine share of served requests (measured inside each request)\n\n";
+echo "Every request of the wrk runs below carries `Server-Timing` (SCIM_SERVER_TIMING=1): engine = opening the engine (FFI scope, `scim_host_open`), its calls with their PHP JSON encoding, and closing it; storage = `Storage`; app = the whole front controller script. Means over all requests of the run. php -S is single-threaded, so 1 / rps is the full cost of a request (PHP start-up, compile, the script, the socket); for PHP-FPM with N workers it is N / rps.\n\n";
+echo "| server | request | rps | request µs (workers / rps) | app µs | engine µs | storage µs | engine % of request | engine % of app |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+foreach (['php-s' => 1, 'fpm' => (int) (getenv('BENCH_FPM_CHILDREN') ?: 2)] as $s => $workers) {
     foreach (['get' => 'GET by filter', 'post' => 'POST', 'patch' => 'PATCH'] as $k => $label) {
-        $r = $rps['php-s'][$k]['rps'] ?? null;
-        if ($r === null || $r <= 0) {
+        $r = $rps[$s][$k] ?? null;
+        if ($r === null || ($r['timed'] ?? 0) === 0 || $r['rps'] <= 0) {
             continue;
         }
-        $e = $k === 'get' ? $engineUs : $sv['engineOpenUsMedian'] + $sv['engineCloseUsMedian'] + ($warm[$k]['engineUsMean'] ?? 0);
-        printf("| %s | %.0f | %.0f | %.1f %% |\n", $label, 1e6 / $r, $e, 100 * $e / (1e6 / $r));
+        $requestUs = 1e6 * $workers / $r['rps'];
+        printf("| %s | %s | %.0f | %.0f | %.0f | %.1f | %.1f | %.1f %% | %.1f %% |\n", $s === 'php-s' ? 'php -S' : "PHP-FPM ({$workers} workers)", $label, $r['rps'], $requestUs,
+            1000 * $r['appMs'], 1000 * $r['engineMs'], 1000 * $r['storageMs'], 100 * 1000 * $r['engineMs'] / $requestUs, 100 * $r['engineMs'] / max($r['appMs'], 1e-9));
     }
 }
 if ($warm !== null) {

@@ -4,7 +4,8 @@ declare(strict_types=1);
 
 // Front controller: routes /scim/v2/* to the SCIM server, after the bearer token check.
 // Environment: SCIM_DATA_DIR (default <repo>/var), SCIM_BASE_URL (default http://<Host>/scim/v2),
-// SCIM_MAX_BODY_BYTES (default 1048576), plus EngineLibrary's SCIM_HOST_LIBRARY, SCIM_COMPONENT, ...
+// SCIM_MAX_BODY_BYTES (default 1048576), SCIM_SERVER_TIMING=1 (adds a Server-Timing header: time in the
+// engine, in storage and in this script, for benchmarks), plus EngineLibrary's SCIM_HOST_LIBRARY, SCIM_COMPONENT, ...
 
 use Scim\Host\Auth\TokenStore;
 use Scim\Host\Ffi\EngineLibrary;
@@ -17,6 +18,7 @@ use Scim\Host\Storage\SqliteStorage;
 require dirname(__DIR__) . '/autoload.php';
 
 (static function (): void {
+    $started = hrtime(true);
     $env = static fn (string $name, string $default): string => is_string(getenv($name)) && getenv($name) !== '' ? (string) getenv($name) : $default;
     $basePath = '/scim/v2';
     $dataDir = $env('SCIM_DATA_DIR', dirname(__DIR__, 3) . '/var');
@@ -51,5 +53,16 @@ require dirname(__DIR__) . '/autoload.php';
         $logger,
         $maxBody,
     );
-    $server->handle(Request::fromGlobals($basePath, $maxBody))->send();
+    $response = $server->handle(Request::fromGlobals($basePath, $maxBody));
+    $server->release();
+    if ($env('SCIM_SERVER_TIMING', '0') === '1') {
+        $t = $server->timing();
+        $response = $response->withHeader('Server-Timing', sprintf(
+            'engine;dur=%.3f, storage;dur=%.3f, app;dur=%.3f',
+            $t['engine'],
+            $t['storage'],
+            (hrtime(true) - $started) / 1e6,
+        ));
+    }
+    $response->send();
 })();

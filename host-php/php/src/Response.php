@@ -30,6 +30,12 @@ final class Response
         return null;
     }
 
+    /** The same response with one more header. */
+    public function withHeader(string $name, string $value): self
+    {
+        return new self($this->status, [...$this->headers, [$name, $value]], $this->body, $this->tolerances);
+    }
+
     /** An RFC 7644 §3.12 error response produced by the host itself. */
     public static function error(int $status, string $detail, ?string $scimType = null): self
     {

@@ -52,6 +52,39 @@ final class HttpServerTest extends TestCase
         return ['Authorization' => 'Bearer ' . ($token ?? self::$token), 'Content-Type' => 'application/scim+json'];
     }
 
+    public function testServerTimingHeaderOnlyWhenAskedFor(): void
+    {
+        [, $headers] = Support::http('GET', self::url('/Users'), self::auth());
+        self::assertArrayNotHasKey('server-timing', $headers, 'timings are opt-in');
+
+        $dir = Support::tempDir();
+        $token = (new TokenStore($dir . '/tokens.json'))->issue();
+        $port = Support::freePort();
+        $env = array_merge(getenv(), ['SCIM_DATA_DIR' => $dir, 'SCIM_SERVER_TIMING' => '1']);
+        $proc = proc_open(
+            [PHP_BINARY, '-d', 'ffi.enable=1', '-S', '127.0.0.1:' . $port, dirname(__DIR__) . '/public/index.php'],
+            [1 => ['file', $dir . '/server.log', 'a'], 2 => ['file', $dir . '/server.log', 'a']],
+            $pipes,
+            null,
+            $env,
+        );
+        try {
+            Support::waitForPort($port);
+            [$status, $headers, $body] = Support::http('GET', "http://127.0.0.1:{$port}/scim/v2/Users?filter=" . rawurlencode('userName eq "x"'), ['Authorization' => "Bearer {$token}"]);
+            self::assertSame(200, $status, $body);
+            self::assertMatchesRegularExpression('/^engine;dur=(\d+\.\d{3}), storage;dur=(\d+\.\d{3}), app;dur=(\d+\.\d{3})$/', $headers['server-timing'] ?? '');
+            preg_match_all('/dur=(\d+\.\d{3})/', $headers['server-timing'], $m);
+            [$engine, $storage, $app] = array_map('floatval', $m[1]);
+            self::assertGreaterThan(0.0, $engine, 'the engine was opened and called');
+            self::assertGreaterThan(0.0, $storage, 'the search ran');
+            self::assertGreaterThanOrEqual($engine + $storage, $app, 'engine and storage are parts of the script');
+        } finally {
+            proc_terminate($proc);
+            proc_close($proc);
+            Support::removeDir($dir);
+        }
+    }
+
     public function testMissingOrWrongTokenGets401WithScimError(): void
     {
         foreach ([[], ['Authorization' => 'Bearer nope'], ['Authorization' => 'Basic ' . base64_encode('a:b')], ['Authorization' => self::$token]] as $headers) {

@@ -78,14 +78,13 @@ final class EngineLibrary implements Engine
                 $hostOptions[$key] = (int) $options[$key];
             }
         }
-        $config = self::json($options['config'] ?? new \stdClass());
 
-        [$pathBuf, $pathLen] = self::buffer($ffi, $component);
-        [$configBuf, $configLen] = self::buffer($ffi, $config);
-        [$optBuf, $optLen] = self::buffer($ffi, self::json($hostOptions === [] ? new \stdClass() : $hostOptions));
+        $config = self::json($options['config'] ?? new \stdClass());
+        $hostOptions = self::json($hostOptions === [] ? new \stdClass() : $hostOptions);
         $err = $ffi->new('uint8_t*');
         $errLen = $ffi->new('size_t');
-        $host = $ffi->scim_host_open($pathBuf, $pathLen, $configBuf, $configLen, $optBuf, $optLen, \FFI::addr($err), \FFI::addr($errLen));
+        // PHP strings go to `const char *` parameters as they are (no copy); lengths are explicit.
+        $host = $ffi->scim_host_open($component, strlen($component), $config, strlen($config), $hostOptions, strlen($hostOptions), \FFI::addr($err), \FFI::addr($errLen));
         if ($host === null || \FFI::isNull($host)) {
             $message = self::take($ffi, $err, $errLen) ?? 'scim_host_open failed without a message';
             if (preg_match('/artefact|precompil|build\.sh|\.cwasm|component/i', $message) === 1) {
@@ -107,11 +106,10 @@ final class EngineLibrary implements Engine
         if ($this->host === null) {
             throw new EngineFailure('closed', 'the engine was closed');
         }
-        [$opBuf, $opLen] = self::buffer($this->ffi, $op);
-        [$inBuf, $inLen] = self::buffer($this->ffi, self::json($input === [] ? new \stdClass() : $input));
+        $in = self::json($input === [] ? new \stdClass() : $input);
         $out = $this->ffi->new('uint8_t*');
         $outLen = $this->ffi->new('size_t');
-        $status = (int) $this->ffi->scim_host_call($this->host, $opBuf, $opLen, $inBuf, $inLen, \FFI::addr($out), \FFI::addr($outLen));
+        $status = (int) $this->ffi->scim_host_call($this->host, $op, strlen($op), $in, strlen($in), \FFI::addr($out), \FFI::addr($outLen));
         $text = self::take($this->ffi, $out, $outLen) ?? '';
         try {
             $decoded = $text === '' ? [] : json_decode($text, true, 512, JSON_THROW_ON_ERROR);
@@ -261,17 +259,6 @@ final class EngineLibrary implements Engine
             throw new LibraryMissing("cannot load {$library}: " . $e->getMessage(), 0, $e);
         }
         return self::$ffiCache[$key] = $ffi;
-    }
-
-    /** @return array{0: \FFI\CData, 1: int} a C copy of $bytes and its length */
-    private static function buffer(\FFI $ffi, string $bytes): array
-    {
-        $len = strlen($bytes);
-        $buf = $ffi->new('uint8_t[' . max(1, $len) . ']');
-        if ($len > 0) {
-            \FFI::memcpy($buf, $bytes, $len);
-        }
-        return [$buf, $len];
     }
 
     /** Copies an output buffer into a PHP string and frees it; null when the library set none. */
