@@ -136,8 +136,8 @@ fn component_digest(component_path: &Path) -> Result<String, String> {
     if let Some(d) = digests.lock().map_err(|_| "digest cache poisoned")?.get(&key) {
         return Ok(d.clone());
     }
-    let wasm = std::fs::read(component_path).map_err(unreadable)?;
-    let d = scim_engine_config::component_digest(&wasm);
+    let file = std::fs::File::open(component_path).map_err(unreadable)?;
+    let d = scim_engine_config::component_digest_of(file).map_err(unreadable)?;
     digests.lock().map_err(|_| "digest cache poisoned")?.insert(key, d.clone());
     Ok(d)
 }
