@@ -4,11 +4,12 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
-use wasmtime::component::{ComponentExportIndex, Func, Instance, ResourceAny, Type, Val};
+use wasmtime::component::{ComponentExportIndex, Func, Instance, ResourceAny, Val};
 use wasmtime::{ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, Trap};
 
 use crate::cache::{self, Loaded};
-use crate::json::{camel, to_json, to_text, to_val, Json};
+use crate::json::{camel, to_json, to_text, to_val};
+use crate::server_json;
 
 /// What one call returns: the ABI return code and the output JSON text.
 pub type CallResult = (i32, String);
@@ -74,38 +75,18 @@ struct Live {
     engine: ResourceAny,
     conversations: BTreeMap<u32, ResourceAny>,
     next_conversation: u32,
-    /// The `server` functions, looked up once per instance (every request calls them).
-    server: Option<ServerFuncs>,
-}
-
-/// `server.serve` and `conversation.next` with the input keys and types of their parameters.
-struct ServerFuncs {
-    serve: Func,
-    /// `serve`'s parameters after the engine: (ABI JSON key, WIT type).
-    serve_params: Vec<(String, Type)>,
-    next: Func,
-    /// `conversation.next`'s `option<outcome>` parameter.
-    outcome: Type,
-}
-
-impl ServerFuncs {
-    fn find(loaded: &Loaded, live: &mut Live) -> Result<ServerFuncs, HostError> {
-        let serve = server_func(loaded, &live.instance, &mut live.store, "serve")?;
-        let serve_params = serve.ty(&live.store).params().skip(1).map(|(name, ty)| (camel(name), ty)).collect();
-        let next = server_func(loaded, &live.instance, &mut live.store, "[method]conversation.next")?;
-        let Some((_, outcome)) = next.ty(&live.store).params().nth(1) else {
-            return Err(HostError::abi("conversation.next takes no outcome"));
-        };
-        Ok(ServerFuncs { serve, serve_params, next, outcome })
-    }
+    /// The typed exports, looked up once per instance (every request calls `server`).
+    typed: Option<server_json::ScimEngine>,
 }
 
 impl Live {
-    fn server_funcs(&mut self, loaded: &Loaded) -> Result<&ServerFuncs, HostError> {
-        if self.server.is_none() {
-            self.server = Some(ServerFuncs::find(loaded, self)?);
+    fn typed(&mut self) -> Result<(), HostError> {
+        if self.typed.is_none() {
+            let bindings = server_json::ScimEngine::new(&mut self.store, &self.instance)
+                .map_err(|e| HostError::abi(format!("the component's exports do not match this library: {e:#}")))?;
+            self.typed = Some(bindings);
         }
-        self.server.as_ref().ok_or_else(|| HostError::abi("no server functions"))
+        Ok(())
     }
 }
 
@@ -223,7 +204,7 @@ impl ScimHost {
             }
             _ => return Err(HostError::abi("engine.open returned an unexpected value")),
         };
-        Ok(Live { store, instance, engine, conversations: BTreeMap::new(), next_conversation: 1, server: None })
+        Ok(Live { store, instance, engine, conversations: BTreeMap::new(), next_conversation: 1, typed: None })
     }
 
     /// Instantiation and `engine.open` depend on the admin's config, not on request data: they get at
@@ -256,6 +237,19 @@ impl ScimHost {
     }
 
     fn dispatch(&mut self, op: &str, input: &str) -> Result<CallResult, HostError> {
+        match op {
+            "server.start" => {
+                let input =
+                    serde_json::from_str(input).map_err(|e| HostError::input(format!("server.start input: {e}")))?;
+                return self.server_start(input);
+            }
+            "server.next" => {
+                let input =
+                    serde_json::from_str(input).map_err(|e| HostError::input(format!("server.next input: {e}")))?;
+                return self.server_next(input);
+            }
+            _ => {}
+        }
         let input: Value = if input.trim().is_empty() {
             json!({})
         } else {
@@ -270,13 +264,9 @@ impl ScimHost {
         if let Some(name) = op.strip_prefix("primitives.") {
             return self.primitive(name, &input);
         }
-        match op {
-            "server.start" => self.server_start(&input),
-            "server.next" => self.server_next(&input),
-            _ => Err(HostError::input(format!(
-                "unknown op {op:?} (host.info, primitives.<function>, server.start, server.next)"
-            ))),
-        }
+        Err(HostError::input(format!(
+            "unknown op {op:?} (host.info, primitives.<function>, server.start, server.next)"
+        )))
     }
 
     fn info(&self) -> Value {
@@ -327,49 +317,38 @@ impl ScimHost {
         })
     }
 
-    fn server_start(&mut self, input: &Value) -> Result<CallResult, HostError> {
-        let loaded = self.loaded.clone();
+    fn server_start(&mut self, input: server_json::StartInput) -> Result<CallResult, HostError> {
         let ticks = self.deadline_ticks();
         let live = self.live()?;
-        let engine = live.engine;
-        let funcs = live.server_funcs(&loaded)?;
-        let serve = funcs.serve;
-        let mut params = vec![Val::Resource(engine)];
-        for (key, ty) in &funcs.serve_params {
-            params.push(to_val(ty, input.get(key).unwrap_or(&Value::Null), key).map_err(HostError::input)?);
-        }
-        let mut results = [Val::Bool(false)];
-        call(live, ticks, &serve, &params, &mut results)?;
-        let Val::Resource(conversation) = results[0] else {
-            return Err(HostError::abi("server.serve returned no conversation"));
-        };
+        live.typed()?;
+        let request = server_json::Request::from(input.request);
+        arm(live, ticks);
+        let Live { store, typed, engine, .. } = &mut *live;
+        let server = typed.as_ref().ok_or_else(|| HostError::abi("no typed exports"))?.scim_engine_server();
+        let conversation = server
+            .call_serve(&mut *store, *engine, &request, &input.now, &input.new_id)
+            .map_err(|e| failure(&e, store.data()))?;
         let handle = live.next_conversation;
         live.next_conversation = live.next_conversation.wrapping_add(1).max(1);
         live.conversations.insert(handle, conversation);
-        step(&loaded, live, ticks, handle, Val::Option(None))
+        step(live, ticks, handle, None)
     }
 
-    fn server_next(&mut self, input: &Value) -> Result<CallResult, HostError> {
-        let loaded = self.loaded.clone();
+    fn server_next(&mut self, input: server_json::NextInput) -> Result<CallResult, HostError> {
         let ticks = self.deadline_ticks();
-        let handle = input
-            .get("conversation")
-            .and_then(Value::as_u64)
-            .and_then(|n| u32::try_from(n).ok())
-            .ok_or_else(|| HostError::input("`conversation` must be a conversation handle (u32)"))?;
+        let handle =
+            input.conversation.ok_or_else(|| HostError::input("`conversation` must be a conversation handle (u32)"))?;
+        let outcome = server_json::Outcome::from(
+            input.outcome.ok_or_else(|| HostError::input("`outcome` is required for server.next"))?,
+        );
         let live = self.live()?;
         if !live.conversations.contains_key(&handle) {
             return Err(HostError::input(format!(
                 "unknown conversation {handle} (closed after respond, or dropped with a broken instance)"
             )));
         }
-        let outcome_ty = &live.server_funcs(&loaded)?.outcome;
-        let outcome =
-            to_val(outcome_ty, input.get("outcome").unwrap_or(&Value::Null), "outcome").map_err(HostError::input)?;
-        if matches!(outcome, Val::Option(None)) {
-            return Err(HostError::input("`outcome` is required for server.next"));
-        }
-        step(&loaded, live, ticks, handle, outcome)
+        live.typed()?;
+        step(live, ticks, handle, Some(&outcome))
     }
 }
 
@@ -406,29 +385,37 @@ impl Drop for ScimHost {
 }
 
 /// Calls `conversation.next` and closes the conversation after `respond`.
-fn step(loaded: &Loaded, live: &mut Live, ticks: u64, handle: u32, outcome: Val) -> Result<CallResult, HostError> {
+fn step(
+    live: &mut Live,
+    ticks: u64,
+    handle: u32,
+    outcome: Option<&server_json::Outcome>,
+) -> Result<CallResult, HostError> {
     let conversation = *live.conversations.get(&handle).ok_or_else(|| HostError::input("unknown conversation"))?;
-    let next = live.server_funcs(loaded)?.next;
-    let mut results = [Val::Bool(false)];
-    call(live, ticks, &next, &[Val::Resource(conversation), outcome], &mut results)?;
-    if matches!(&results[0], Val::Variant(case, _) if case == "respond") {
+    arm(live, ticks);
+    let Live { store, typed, .. } = &mut *live;
+    let server = typed.as_ref().ok_or_else(|| HostError::abi("no typed exports"))?.scim_engine_server();
+    let effect =
+        server.conversation().call_next(&mut *store, conversation, outcome).map_err(|e| failure(&e, store.data()))?;
+    if matches!(effect, server_json::Effect::Respond(_)) {
         live.conversations.remove(&handle);
         conversation.resource_drop(&mut live.store).map_err(|e| failure(&e, live.store.data()))?;
     }
-    #[derive(serde::Serialize)]
-    struct Step<'a> {
-        conversation: u32,
-        effect: Json<'a>,
-    }
-    let text = serde_json::to_string(&Step { conversation: handle, effect: Json { val: &results[0], tag: "effect" } })
-        .map_err(|e| HostError::abi(format!("cannot write the effect as JSON: {e}")))?;
+    let text =
+        serde_json::to_string(&server_json::Step { conversation: handle, effect: server_json::EffectJson(&effect) })
+            .map_err(|e| HostError::abi(format!("cannot write the effect as JSON: {e}")))?;
     Ok((0, text))
+}
+
+/// Resets the captured guest output and sets the call's deadline.
+fn arm(live: &mut Live, ticks: u64) {
+    live.store.data_mut().stderr.clear();
+    live.store.set_epoch_deadline(ticks);
 }
 
 /// One guest call under the deadline, with captured output reset first.
 fn call(live: &mut Live, ticks: u64, func: &Func, params: &[Val], results: &mut [Val]) -> Result<(), HostError> {
-    live.store.data_mut().stderr.clear();
-    live.store.set_epoch_deadline(ticks);
+    arm(live, ticks);
     func.call(&mut live.store, params, results).map_err(|e| failure(&e, live.store.data()))
 }
 
@@ -469,10 +456,6 @@ fn primitives_func(
     name: &str,
 ) -> Result<Func, HostError> {
     export_func(l.primitives.as_ref(), "primitives", l, instance, store, name)
-}
-
-fn server_func(l: &Loaded, instance: &Instance, store: &mut Store<HostState>, name: &str) -> Result<Func, HostError> {
-    export_func(l.server.as_ref(), "server", l, instance, store, name)
 }
 
 fn export_func(

@@ -5,6 +5,7 @@ mod abi;
 mod cache;
 mod host;
 mod json;
+mod server_json;
 mod wasi;
 
 pub use abi::{scim_free, scim_host_abi_version, scim_host_call, scim_host_close, scim_host_open, ABI_VERSION};
