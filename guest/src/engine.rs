@@ -99,7 +99,7 @@ impl Engine {
         let mut l = self.leniency();
         let f = filter::parse(text, &mut l)?;
         let plan = filter::compile(&f, rt, &mut l)?;
-        Ok(Outcome { value: plan.to_json().to_string(), fired: l.into_fired() })
+        Ok(Outcome { value: crate::json::text(&plan.to_json()), fired: l.into_fired() })
     }
 
     /// Parses a filter and evaluates it against one resource.
@@ -125,7 +125,7 @@ impl Engine {
         let existing = existing.map(|e| parse_json(e, "existing resource")).transpose()?;
         let mut l = self.leniency();
         let out = resource::validate(rt, ctx, &body, existing.as_ref(), &mut l)?;
-        Ok(Outcome { value: out.to_string(), fired: l.into_fired() })
+        Ok(Outcome { value: crate::json::text(&out), fired: l.into_fired() })
     }
 
     /// Applies a PatchOp body to a resource, atomically.
@@ -135,7 +135,7 @@ impl Engine {
         let patch = parse_json(patch, "PATCH body")?;
         let mut l = self.leniency();
         let out = patch::apply(rt, &resource, &patch, &mut l)?;
-        Ok(Outcome { value: out.to_string(), fired: l.into_fired() })
+        Ok(Outcome { value: crate::json::text(&out), fired: l.into_fired() })
     }
 
     /// Applies `attributes` / `excludedAttributes` and `returned` to a resource.
@@ -151,12 +151,12 @@ impl Engine {
         let mut l = self.leniency();
         let projection = Projection::parse(rt, attributes, excluded, &mut l)?;
         let out = projection.apply(rt, &resource);
-        Ok(Outcome { value: out.to_string(), fired: l.into_fired() })
+        Ok(Outcome { value: crate::json::text(&out), fired: l.into_fired() })
     }
 
     /// Every schema as RFC 7643 §7 documents, as a JSON array.
     pub fn schemas_json(&self) -> String {
-        Value::Array(self.registry.schemas().iter().map(|s| s.to_json(None)).collect()).to_string()
+        crate::json::text(&Value::Array(self.registry.schemas().iter().map(|s| s.to_json(None)).collect()))
     }
 }
 

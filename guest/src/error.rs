@@ -125,7 +125,7 @@ impl ScimError {
 
     /// The Error body as JSON text.
     pub fn render(&self) -> String {
-        self.to_json().to_string()
+        crate::json::text(&self.to_json())
     }
 }
 

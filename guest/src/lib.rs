@@ -8,6 +8,7 @@ pub mod datetime;
 pub mod engine;
 pub mod error;
 pub mod filter;
+pub mod json;
 pub mod patch;
 pub mod path;
 pub mod projection;

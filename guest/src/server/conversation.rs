@@ -265,7 +265,7 @@ impl Conversation {
         let v = version(&resource);
         let id = resource.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
         let body = present(engine, rt, &projection, resource);
-        let mut r = reply(status, body.to_string());
+        let mut r = reply(status, crate::json::text(&body));
         if status == 201 {
             r.headers.push(("Location".into(), format!("{}{}/{id}", engine.server.base_url, rt.endpoint)));
         }
@@ -305,7 +305,7 @@ fn reply(status: u16, body: String) -> Response {
 }
 
 fn json_reply(status: u16, body: Value) -> Next {
-    Next::Reply(reply(status, body.to_string()))
+    Next::Reply(reply(status, crate::json::text(&body)))
 }
 
 fn method_not_allowed(engine: &Engine, method: &str, allowed: &[&str]) -> Response {

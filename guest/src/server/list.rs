@@ -215,7 +215,7 @@ impl ListJob {
             if self.single() { (self.params.start_index, self.params.count) } else { (1, self.window()) };
         Some(SearchOp {
             resource_type: target.rt.clone(),
-            plan: target.plan.as_ref().map(|p| p.to_json().to_string()),
+            plan: target.plan.as_ref().map(|p| crate::json::text(&p.to_json())),
             sort_by: target.sort.as_ref().map(|s| s.canonical.clone()),
             descending: self.params.descending,
             start_index,

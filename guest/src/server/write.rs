@@ -233,7 +233,7 @@ impl WriteJob {
         let op = WriteOp {
             resource_type: rt.name.clone(),
             id: self.id.clone(),
-            resource: candidate.resource.to_string(),
+            resource: crate::json::text(&candidate.resource),
             expected_version: candidate.base_version.clone(),
             unique: unique_values(rt, &candidate.resource),
             password: candidate.password.clone(),
@@ -287,7 +287,7 @@ fn member_search(rt: &str, ids: &[String]) -> Effect {
     };
     Effect::Search(SearchOp {
         resource_type: rt.to_string(),
-        plan: Some(plan.to_string()),
+        plan: Some(crate::json::text(&plan)),
         sort_by: None,
         descending: false,
         start_index: 1,
