@@ -105,10 +105,10 @@ impl Engine {
     /// Parses a filter and evaluates it against one resource.
     pub fn evaluate_filter(&self, rt: &str, text: &str, resource: &str) -> Result<Outcome<bool>> {
         let rt = self.resource_type(rt)?;
-        let resource = parse_json(resource, "resource")?;
         let mut l = self.leniency();
         let f = filter::parse(text, &mut l)?;
         let plan = filter::compile(&f, rt, &mut l)?;
+        let resource = plan.parse_for_matching(resource).map_err(|e| bad_json(e, "resource"))?;
         Ok(Outcome { value: plan.matches(&resource), fired: l.into_fired() })
     }
 
@@ -163,5 +163,9 @@ impl Engine {
 /// Parses JSON text; a failure is `invalidSyntax` naming what was parsed.
 /// serde_json's recursion limit (128) turns deep nesting into this error too.
 pub fn parse_json(text: &str, what: &str) -> Result<Value> {
-    serde_json::from_str(text).map_err(|e| ScimError::invalid_syntax(format!("the {what} is not valid JSON: {e}")))
+    serde_json::from_str(text).map_err(|e| bad_json(e, what))
+}
+
+fn bad_json(e: serde_json::Error, what: &str) -> ScimError {
+    ScimError::invalid_syntax(format!("the {what} is not valid JSON: {e}"))
 }

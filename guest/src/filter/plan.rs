@@ -462,8 +462,96 @@ impl Plan {
         eval(&self.node, resource)
     }
 
+    /// Parses resource JSON keeping only the top-level attributes this plan reads (and whole extension
+    /// objects it reads from), the rest skipped without being built: what [`Plan::matches`] needs.
+    /// Skipped parts are still checked to be JSON.
+    pub fn parse_for_matching(&self, text: &str) -> serde_json::Result<Value> {
+        let mut keep = Vec::new();
+        reads(&self.node, &mut keep);
+        let mut de = serde_json::Deserializer::from_str(text);
+        let value = serde::de::DeserializeSeed::deserialize(Keep(&keep), &mut de)?;
+        de.end()?;
+        Ok(value)
+    }
+
     /// The storage push-down form documented in the module.
     pub fn to_json(&self) -> Value {
         node_json(&self.node)
+    }
+}
+
+/// The top-level keys a plan reads: an extension URN or a core attribute name.
+fn reads<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
+    let mut top = |loc: &'a Loc| {
+        if let Loc::Path { ext, attr, .. } = loc {
+            out.push(ext.as_deref().unwrap_or(attr));
+        }
+    };
+    match node {
+        Node::Compare { loc, .. } | Node::Present { loc, .. } => top(loc),
+        // The inner filter reads sub-attributes of this element: nothing more at the top.
+        Node::Any { loc, .. } => top(loc),
+        Node::And(nodes) | Node::Or(nodes) => nodes.iter().for_each(|n| reads(n, out)),
+        Node::Not(inner) => reads(inner, out),
+    }
+}
+
+/// A resource object with only the keys (matched case-insensitively) a plan reads.
+struct Keep<'k>(&'k [&'k str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Keep<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Keep<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if self.0.iter().any(|k| k.eq_ignore_ascii_case(&key)) {
+                out.insert(key.into_owned(), map.next_value()?);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(Value::Object(out))
+    }
+
+    // Not an object: nothing in it can match, but it is kept as it is so evaluation sees the same value.
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> std::result::Result<Value, A::Error> {
+        serde::Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
     }
 }
