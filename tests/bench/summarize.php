@@ -64,7 +64,7 @@ if ($fresh !== null) {
     printf("\nEngine (open + calls) as %% of the whole fresh process: %s %% (median of %d runs).\n", $fresh['enginePctOfProcess'], $fresh['runs']);
 }
 
-echo "\n### Requests per second under wrk (127.0.0.1, 2 threads, few connections, 10 s each)\n\n";
+printf("\n### Requests per second under wrk (127.0.0.1, 2 threads, few connections, %s each)\n\n", getenv('BENCH_DURATION') ?: '10s');
 echo "| server | GET by filter rps (p50 / p99 ms) | POST rps (p50 / p99 ms) | PATCH rps (p50 / p99 ms) |\n| --- | --- | --- | --- |\n";
 foreach ($servers as $s => $label) {
     if (array_filter($rps[$s]) === []) {
@@ -93,7 +93,7 @@ if ($warm !== null && $big !== null) {
 $lc = $read('sqlite-lifecycle');
 if ($lc !== null) {
     echo "\n### One SqliteStorage::create per connection life cycle (median ms)\n\n";
-    printf("| fresh connection per request (index.php today) | same, another connection held open | persistent PDO connection |\n| --- | --- | --- |\n| %s | %s | %s |\n",
+    printf("| fresh connection per request | same, another connection held open | persistent PDO connection |\n| --- | --- | --- |\n| %s | %s | %s |\n",
         $lc['perRequestConnectionMsMedian'], $lc['anotherConnectionOpenMsMedian'], $lc['persistentPdoMsMedian']);
 }
 $bad = 0;
